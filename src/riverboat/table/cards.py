@@ -1,0 +1,114 @@
+"""Where a hand's cards come from: a CSPRNG-shuffled deck for live play, scripted sources for
+tests and replays. pokerkit's own (Mersenne Twister) deck is never used to deal."""
+
+from __future__ import annotations
+
+import secrets
+from collections import deque
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from pokerkit import Card, Deck
+
+from riverboat.table.errors import CardError
+
+UNKNOWN = "??"
+
+
+def parse_cards(text: str | Iterable[str]) -> tuple[Card, ...]:
+    """Parse ``"AsKd"``, ``"As Kd"`` or ``["As", "Kd"]`` into pokerkit cards (``??`` allowed)."""
+    raw = text if isinstance(text, str) else "".join(text)
+    compact = "".join(raw.split())
+    if len(compact) % 2:
+        raise CardError(f"cannot read cards from {raw!r}")
+    try:
+        return tuple(Card.parse(compact))
+    except ValueError as exc:
+        raise CardError(f"cannot read cards from {raw!r}") from exc
+
+
+def card_text(cards: Iterable[Card]) -> tuple[str, ...]:
+    return tuple(repr(card) for card in cards)
+
+
+class CardSource(Protocol):
+    """Hands out the cards of one hand, as the dealer asks for them."""
+
+    def hole_card(self, player_index: int) -> Card: ...
+
+    def board_card(self) -> Card: ...
+
+    def burn_card(self) -> Card: ...
+
+    def remaining(self) -> int: ...
+
+
+class ShuffledDeck:
+    """A full deck in a random order drawn from the operating system's CSPRNG (``secrets``)."""
+
+    def __init__(self, deck: Deck = Deck.STANDARD) -> None:
+        cards = list(deck)
+        # Fisher-Yates with secrets.randbelow: every permutation equally likely.
+        for i in range(len(cards) - 1, 0, -1):
+            j = secrets.randbelow(i + 1)
+            cards[i], cards[j] = cards[j], cards[i]
+        self._cards: deque[Card] = deque(cards)
+
+    def _draw(self) -> Card:
+        if not self._cards:
+            raise CardError("the deck is exhausted")
+        return self._cards.popleft()
+
+    def hole_card(self, player_index: int) -> Card:
+        return self._draw()
+
+    def board_card(self) -> Card:
+        return self._draw()
+
+    def burn_card(self) -> Card:
+        return self._draw()
+
+    def remaining(self) -> int:
+        return len(self._cards)
+
+    def undealt(self) -> tuple[Card, ...]:
+        """The undealt cards in order: secret, for crash-safe storage (encrypted) only."""
+        return tuple(self._cards)
+
+
+class StackedDeck(ShuffledDeck):
+    """A deck in a given order (tests): cards are drawn front to back, burns included."""
+
+    def __init__(self, cards: str | Sequence[str]) -> None:
+        parsed = parse_cards(cards)
+        if len(set(parsed)) != len(parsed):
+            raise CardError("a stacked deck holds a duplicate card")
+        self._cards = deque(parsed)
+
+
+class ScriptedDeal:
+    """The cards of a recorded hand: per-player hole cards and the board, in the order dealt.
+
+    Burn cards are unknown (``??``); an unknown hole card in the record stays unknown.
+    """
+
+    def __init__(self, holes: dict[int, list[Card]], board: list[Card]) -> None:
+        self._holes = {i: deque(cards) for i, cards in holes.items()}
+        self._board = deque(board)
+
+    def hole_card(self, player_index: int) -> Card:
+        queue = self._holes.get(player_index)
+        if not queue:
+            raise CardError(f"the record deals no more hole cards to player {player_index + 1}")
+        return queue.popleft()
+
+    def board_card(self) -> Card:
+        if not self._board:
+            raise CardError("the record deals no more board cards")
+        return self._board.popleft()
+
+    def burn_card(self) -> Card:
+        return next(iter(Card.parse(UNKNOWN)))
+
+    def remaining(self) -> int:
+        return len(self._board) + sum(len(q) for q in self._holes.values())
