@@ -42,17 +42,18 @@ class CardSource(Protocol):
 
     def remaining(self) -> int: ...
 
+    def refill(self, cards: Iterable[Card]) -> None:
+        """The deck ran out (draw games): shuffle these used cards back in."""
+
 
 class ShuffledDeck:
     """A full deck in a random order drawn from the operating system's CSPRNG (``secrets``)."""
 
     def __init__(self, deck: Deck = Deck.STANDARD) -> None:
-        cards = list(deck)
-        # Fisher-Yates with secrets.randbelow: every permutation equally likely.
-        for i in range(len(cards) - 1, 0, -1):
-            j = secrets.randbelow(i + 1)
-            cards[i], cards[j] = cards[j], cards[i]
-        self._cards: deque[Card] = deque(cards)
+        self._cards: deque[Card] = deque(_shuffled(list(deck)))
+
+    def refill(self, cards: Iterable[Card]) -> None:
+        self._cards.extend(_shuffled(list(cards)))
 
     def _draw(self) -> Card:
         if not self._cards:
@@ -74,6 +75,14 @@ class ShuffledDeck:
     def undealt(self) -> tuple[Card, ...]:
         """The undealt cards in order: secret, for crash-safe storage (encrypted) only."""
         return tuple(self._cards)
+
+
+def _shuffled(cards: list[Card]) -> list[Card]:
+    """Fisher-Yates with ``secrets.randbelow``: every permutation equally likely."""
+    for i in range(len(cards) - 1, 0, -1):
+        j = secrets.randbelow(i + 1)
+        cards[i], cards[j] = cards[j], cards[i]
+    return cards
 
 
 class StackedDeck(ShuffledDeck):
@@ -112,3 +121,6 @@ class ScriptedDeal:
 
     def remaining(self) -> int:
         return len(self._board) + sum(len(q) for q in self._holes.values())
+
+    def refill(self, cards: Iterable[Card]) -> None:
+        raise CardError("a recorded deal cannot be refilled")

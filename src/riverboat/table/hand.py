@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from pokerkit import Automation, Card, HandHistory, Mode, Poker, State
@@ -69,7 +70,9 @@ class LegalActions:
     """Draw games: the player stands pat or discards."""
 
 
+@lru_cache(maxsize=256)
 def _game_for(config: TableConfig, antes: tuple[int, ...], trimming: bool, live: bool) -> Poker:
+    """The pokerkit game for these forced bets (cached: games are immutable recipes)."""
     game_type = HandHistory.game_types[config.variant.value]
     kwargs: dict[str, object] = {
         "automations": LIVE_AUTOMATIONS if live else REPLAY_AUTOMATIONS,
@@ -130,6 +133,8 @@ class HandRunner:
             trimming = ante_trimming
         self.game = _game_for(config, antes, trimming, live)
         self._dealt: set[Card] = set()
+        self._guarded = False
+        self._legal: tuple[int, int, LegalActions] | None = None
         self.translator = OperationTranslator(config, plan)
         self.state: State = self._guard(lambda: self.game(list(plan.stacks), len(plan.seats)))
 
@@ -144,39 +149,63 @@ class HandRunner:
             return
         with warnings.catch_warnings():
             warnings.simplefilter("error")
+            # Expected when a draw game reshuffles its discards (see _refill).
+            warnings.filterwarnings("ignore", message="Returning reserved")
             yield
 
     def _guard(self, call: Callable[[], T]) -> T:
+        """Run pokerkit code with its warnings as errors (live) and its refusals translated
+        into domain errors. Nested calls share the outer call's (costly) warnings context."""
+        if self._guarded:
+            return call()
+        self._guarded = True
         try:
             with self._warnings_as_errors():
                 return call()
         except UserWarning as exc:
             raise CardError(f"refused by the rules engine: {str(exc).lower()}") from exc
         except ValueError as exc:
+            if isinstance(exc, IllegalActionError):
+                raise
             raise IllegalActionError(_lower_first(str(exc))) from exc
+        finally:
+            self._guarded = False
 
     def _new_events(self, next_seq: Callable[[], int]) -> list[Event]:
         return self.translator.translate(self.state, next_seq)
 
     def advance(self, next_seq: Callable[[], int]) -> list[Event]:
         """Deal whatever pokerkit waits for, then return the events of everything that happened."""
+        self._guard(self._deal_pending)
+        return self._new_events(next_seq)
+
+    def _deal_pending(self) -> None:
         state = self.state
         while state.status:
+            if self._cards.remaining() == 0 and state.can_deal_hole():
+                self._refill()
             if state.can_burn_card():
-                card = self._cards.burn_card()
-                self._guard(lambda c=card: state.burn_card(c))  # type: ignore[misc]
+                state.burn_card(self._cards.burn_card())
             elif state.can_deal_hole():
                 index = state.hole_dealee_index
                 assert index is not None
-                card = self._take(self._cards.hole_card(index))
-                self._guard(lambda c=card, i=index: state.deal_hole((c,), i))  # type: ignore[misc]
+                # All of this street's cards for the player at once: the deck is uniformly
+                # shuffled, so the order of dealing changes nothing but the cost.
+                count = min(len(state.hole_dealing_statuses[index]), self._cards.remaining() or 1)
+                cards = tuple(self._take(self._cards.hole_card(index)) for _ in range(count))
+                state.deal_hole(cards, index)
             elif state.can_deal_board():
                 count = state.board_dealing_count or 0
-                cards = tuple(self._take(self._cards.board_card()) for _ in range(count))
-                self._guard(lambda c=cards: state.deal_board(c))  # type: ignore[misc]
+                state.deal_board(tuple(self._take(self._cards.board_card()) for _ in range(count)))
             else:
                 break
-        return self._new_events(next_seq)
+
+    def _refill(self) -> None:
+        """Draw games can use up the deck: the burnt, mucked and discarded cards are reshuffled
+        (from our CSPRNG) and dealt again, as pokerkit and card rooms do."""
+        reserve = tuple(self.state.reserved_cards)
+        self._dealt.difference_update(reserve)
+        self._cards.refill(reserve)
 
     def _take(self, card: Card) -> Card:
         if card.unknown_status:
@@ -205,6 +234,15 @@ class HandRunner:
         return None
 
     def legal_actions(self, index: int) -> LegalActions:
+        """What player ``index`` may do now (cached until the hand moves on)."""
+        marker = len(self.state.operations)
+        if self._legal is not None and self._legal[:2] == (marker, index):
+            return self._legal[2]
+        legal = self._compute_legal(index)
+        self._legal = (marker, index, legal)
+        return legal
+
+    def _compute_legal(self, index: int) -> LegalActions:
         state = self.state
         seat, player = self.plan.seats[index], self.plan.players[index]
         if state.stand_patter_or_discarder_index == index:
@@ -244,28 +282,27 @@ class HandRunner:
 
     def verify_check(self, index: int) -> None:
         self._verify_actor(index)
-        owed = self.state.checking_or_calling_amount or 0
-        if owed or self.state.can_post_bring_in() or not self.state.can_check_or_call():
-            if self.state.can_post_bring_in():
-                raise IllegalActionError("you must post the bring-in or complete")
-            raise IllegalActionError(f"cannot check: {owed} to call")
+        legal = self.legal_actions(index)
+        if legal.bring_in is not None:
+            raise IllegalActionError("you must post the bring-in or complete")
+        if not legal.check:
+            raise IllegalActionError(f"cannot check: {legal.call or 0} to call")
 
     def verify_call(self, index: int) -> None:
         self._verify_actor(index)
-        owed = self.state.checking_or_calling_amount or 0
-        if self.state.can_post_bring_in():
+        legal = self.legal_actions(index)
+        if legal.bring_in is not None:
             raise IllegalActionError("you must post the bring-in or complete")
-        if not owed or not self.state.can_check_or_call():
+        if legal.call is None:
             raise IllegalActionError("nothing to call: check instead")
 
     def verify_bet_or_raise_to(self, index: int, amount: int) -> None:
         self._verify_actor(index)
         state = self.state
-        if not state.can_complete_bet_or_raise_to():
+        legal = self.legal_actions(index)
+        if legal.raise_range is None:
             raise IllegalActionError("no bet or raise is possible now")
-        low = state.min_completion_betting_or_raising_to_amount
-        high = state.max_completion_betting_or_raising_to_amount
-        assert low is not None and high is not None
+        low, high = legal.raise_range
         if not low <= amount <= high:
             word = "bet" if not any(state.bets) else "raise"
             if low == high:
@@ -273,7 +310,6 @@ class HandRunner:
             else:
                 message = f"{word} must be between {low} and {high}, not {amount}"
             raise AmountOutOfRangeError(message, low, high)
-        self._guard(lambda: state.verify_completion_betting_or_raising_to(amount))
 
     def verify_post_bring_in(self, index: int) -> None:
         self._verify_actor(index)
