@@ -13,6 +13,7 @@ from collections.abc import Sequence
 _COMMAND_MODULES = (
     "riverboat.table.replay_cli",
     "riverboat.devserver.cli",
+    "riverboat.server.cli",
 )
 
 

@@ -87,3 +87,30 @@ class TooEarlyError(TableError, RuntimeError):
     """A timeout was claimed before the deadline."""
 
     condition = "too-early"
+
+
+class BadRequestError(TableError, ValueError):
+    """A request that cannot be read (malformed payload, unknown action type)."""
+
+    condition = "bad-request"
+
+
+class ForbiddenError(TableError, PermissionError):
+    """The sender may not do this (e.g. a game payload from someone who is not the dealer)."""
+
+    condition = "forbidden"
+
+
+class RateLimitedError(TableError, RuntimeError):
+    condition = "rate-limited"
+
+
+def all_errors() -> dict[str, type[TableError]]:
+    """Every error class by its condition name (for translating errors back from the wire)."""
+    found: dict[str, type[TableError]] = {}
+    pending: list[type[TableError]] = [TableError]
+    while pending:
+        cls = pending.pop()
+        found.setdefault(cls.condition, cls)
+        pending.extend(cls.__subclasses__())
+    return found

@@ -41,7 +41,14 @@ class Seat:
 
     @property
     def eligible(self) -> bool:
-        return not self.sitting_out and not self.leaving and self.stack > 0
+        return not self.sitting_out and not self.leaving and self.stack + self.pending_chips > 0
+
+    def enter(self) -> None:
+        """Dealt into a hand: chips bought meanwhile join the stack; no longer waiting."""
+        self.stack += self.pending_chips
+        self.pending_chips = 0
+        self.waiting = False
+        self.post_now = False
 
 
 def _cycle_after(numbers: list[SeatNo], start: SeatNo | None) -> list[SeatNo]:
@@ -88,15 +95,12 @@ def plan_next_hand(
         for position, n in enumerate(dealt)
         if seats[n].waiting and seats[n].post_now and not _posts_blind(config, position, len(dealt))
     )
-    for n in dealt:
-        seats[n].waiting = False
-        seats[n].post_now = False
     return HandPlan(
         hand_no=hand_no,
         button=button,
         seats=tuple(dealt),
         players=tuple(seats[n].player for n in dealt),
-        stacks=tuple(seats[n].stack for n in dealt),
+        stacks=tuple(seats[n].stack + seats[n].pending_chips for n in dealt),
         dead_posts=dead,
     )
 

@@ -246,9 +246,6 @@ class Table:
         return plan
 
     def _plan(self, button: SeatNo | None = None) -> HandPlan | None:
-        for seat in self.seats.values():
-            seat.stack += seat.pending_chips
-            seat.pending_chips = 0
         return plan_next_hand(self.config, self.seats, self.button, self.hand_no + 1, button)
 
     def can_start_hand(self) -> bool:
@@ -267,7 +264,9 @@ class Table:
         if plan is None:
             raise NotEnoughPlayersError("a hand needs at least two active players with chips")
         for seat in self.seats.values():
-            if seat.number not in plan.seats and (seat.sitting_out or seat.stack == 0):
+            if seat.number in plan.seats:
+                seat.enter()
+            elif seat.sitting_out or seat.stack + seat.pending_chips == 0:
                 seat.waiting = True  # missed a hand: waits for the big blind again
         self.hand_no = plan.hand_no
         self.button = plan.button

@@ -1,0 +1,1 @@
+"""Riverboat's XMPP protocol: namespace, payload codec, intents and text commands, errors."""

@@ -1,0 +1,65 @@
+"""slixmpp stanza classes for Riverboat's payload elements."""
+
+from __future__ import annotations
+
+from slixmpp import Iq, Message
+from slixmpp.xmlstream import ElementBase, register_stanza_plugin
+
+from riverboat.protocol.namespace import NS
+
+
+class ActionPayload(ElementBase):
+    """``<action xmlns='urn:riverboat:0' type='raise' amount='60'/>`` in an IQ set."""
+
+    name = "action"
+    namespace = NS
+    plugin_attrib = "rb_action"
+    interfaces = {"type", "amount", "seat", "cards"}
+
+
+class TablePayload(ElementBase):
+    """``<table xmlns='urn:riverboat:0'/>``: snapshot request (IQ get) and answer (JSON text)."""
+
+    name = "table"
+    namespace = NS
+    plugin_attrib = "rb_table"
+    interfaces = {"seq", "json"}
+
+    def get_json(self) -> str:
+        return self.xml.text or ""
+
+    def set_json(self, value: str) -> None:
+        self.xml.text = value
+
+    def del_json(self) -> None:
+        self.xml.text = None
+
+
+class EventPayload(ElementBase):
+    """``<event xmlns='urn:riverboat:0' type='…' seq='…' table='…'>{JSON}</event>``."""
+
+    name = "event"
+    namespace = NS
+    plugin_attrib = "rb_event"
+    interfaces = {"type", "seq", "table", "json"}
+
+    def get_json(self) -> str:
+        return self.xml.text or ""
+
+    def set_json(self, value: str) -> None:
+        self.xml.text = value
+
+    def del_json(self) -> None:
+        self.xml.text = None
+
+
+_registered = False
+
+
+def register_stanzas() -> None:
+    global _registered
+    if not _registered:
+        register_stanza_plugin(Iq, ActionPayload)
+        register_stanza_plugin(Iq, TablePayload)
+        register_stanza_plugin(Message, EventPayload)
+        _registered = True

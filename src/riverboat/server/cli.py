@@ -1,0 +1,58 @@
+"""``riverboat serve``: the game component, with the local XMPP server's settings by default."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the game component (tables, lobby) against the XMPP server",
+        description="Run the game component. With no flags it uses the server that "
+        "'riverboat xmpp up' started (its data folder's xmpp.json).",
+    )
+    parser.add_argument("--data-dir", help="data folder (default: $RIVERBOAT_HOME or ./.riverboat)")
+    parser.add_argument("--tables", type=int, default=0,
+                        help="open N identical NLHE tables instead of the default set")
+    parser.add_argument("--action-time", type=float, default=20.0, help="seconds per decision")
+    parser.add_argument("--next-hand-delay", type=float, default=2.0)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    parser.set_defaults(func=run)
+
+
+def settings_from_args(args: argparse.Namespace) -> Any:
+    from riverboat.devserver.state import load_local_server
+    from riverboat.server.settings import ServerSettings, default_tables, many_tables
+
+    server = load_local_server(args.data_dir)
+    tables = (
+        many_tables(args.tables, args.action_time) if args.tables
+        else default_tables(args.action_time)
+    )
+    return ServerSettings(
+        component=server.component,
+        secret=server.component_secret,
+        host=server.component_host,
+        port=server.component_port,
+        muc=server.muc,
+        data_dir=server.data_dir,
+        tables=tables,
+        next_hand_delay=args.next_hand_delay,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+
+    from riverboat.server.run import serve
+
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("slixmpp").setLevel(logging.WARNING)
+    asyncio.run(serve(settings_from_args(args)))
+    return 0

@@ -1,0 +1,394 @@
+"""The game component: parses stanzas, routes them to table actors, translates errors.
+
+It holds no rules: every decision is the table's (``riverboat.table``), taken inside the table's
+actor. Identity is the real bare JID stamped by the XMPP server (the IQ or message sender, or
+the real JID the MUC service reports for an occupant), never a nickname or a payload field.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slixmpp import JID, ComponentXMPP, Iq, Message, Presence
+from slixmpp.exceptions import IqError, IqTimeout, XMPPError
+from slixmpp.plugins.xep_0030.stanza import DiscoInfo, DiscoItems
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import StanzaPath
+
+from riverboat.protocol.codec import event_to_json, event_type
+from riverboat.protocol.errors import stanza_error
+from riverboat.protocol.intents import HELP_TEXT, Intent, IntentKind, parse_command
+from riverboat.protocol.namespace import DEALER_NICK, DEALER_NODE, DISCO_FORM_TYPE, NS
+from riverboat.protocol.snapshot_codec import snapshot_to_json
+from riverboat.protocol.stanzas import register_stanzas
+from riverboat.protocol.text import describe, hole_cards_body
+from riverboat.server.actor import TableActor
+from riverboat.server.commands import intent_from_action, run_intent
+from riverboat.server.naming import rename
+from riverboat.server.ratelimit import RateLimiter
+from riverboat.server.rooms import Occupant, Room, RoomBook
+from riverboat.server.settings import ServerSettings
+from riverboat.table.errors import (
+    BadRequestError,
+    RateLimitedError,
+    TableError,
+    UnknownTableError,
+)
+from riverboat.table.events import Event, HoleCardsDealt, PlayerId
+from riverboat.table.snapshot import snapshot
+from riverboat.table.table import Table
+from riverboat.table.views import view_for
+
+log = logging.getLogger(__name__)
+MUC_USER = "http://jabber.org/protocol/muc#user"
+ROOM_CONFIG = {
+    "muc#roomconfig_persistentroom": True,
+    "muc#roomconfig_publicroom": True,
+    "muc#roomconfig_whois": "moderators",
+    "muc#roomconfig_membersonly": False,
+    "muc#roomconfig_moderatedroom": False,
+    "muc#roomconfig_changesubject": False,
+    "muc#roomconfig_passwordprotectedroom": False,
+    "muc#roomconfig_allowpm": "anyone",
+    "allow_private_messages": True,
+    "muc#roomconfig_enablelogging": False,
+}
+
+
+class GameComponent(ComponentXMPP):  # type: ignore[misc]
+    def __init__(self, settings: ServerSettings, tables: dict[str, Table]) -> None:
+        super().__init__(settings.component, settings.secret, settings.host, settings.port)
+        self.settings = settings
+        for plugin in ("xep_0030", "xep_0004", "xep_0128", "xep_0045", "xep_0199"):
+            self.register_plugin(plugin)
+        register_stanzas()
+        self.book = RoomBook(settings.data_dir / "rooms.json")
+        self.actors: dict[str, TableActor] = {}
+        self.rooms: dict[str, Room] = {}
+        self._room_by_jid: dict[str, Room] = {}
+        self.names: dict[str, dict[PlayerId, str]] = {t: {} for t in tables}
+        self.contacts: dict[str, JID] = {}
+        self._joins: dict[str, asyncio.Future[Presence]] = {}
+        self._action_limit = RateLimiter(settings.action_limit)
+        self._chat_limit = RateLimiter(settings.chat_limit)
+        self._tables = tables
+        self.ready = asyncio.Event()
+        self.stopping = False
+        self.add_event_handler("session_start", self._on_session_start)
+        self.add_event_handler("message", self._on_message)
+        self.add_event_handler("presence", self._on_presence)
+        self.register_handler(
+            Callback("rb action", StanzaPath("iq@type=set/rb_action"), self._on_action_iq)
+        )
+        self.register_handler(
+            Callback("rb table", StanzaPath("iq@type=get/rb_table"), self._on_table_iq)
+        )
+        disco = self["xep_0030"]
+        disco.set_node_handler("get_items", jid=self.boundjid.bare, handler=self._disco_items)
+        for table_id in tables:
+            disco.set_node_handler("get_info", jid=self.table_jid(table_id), handler=self._disco_info)
+
+    # --- addresses --------------------------------------------------------------------------
+
+    def table_jid(self, table_id: str) -> JID:
+        return JID(f"{table_id}@{self.settings.component}")
+
+    def dealer_jid(self, table_id: str) -> JID:
+        return JID(f"{DEALER_NODE}@{self.settings.component}/{table_id}")
+
+    # --- start-up: rooms, actors ------------------------------------------------------------
+
+    async def _on_session_start(self, _: Any) -> None:
+        for table_id, table in self._tables.items():
+            if table_id not in self.actors:
+                actor = TableActor(
+                    table_id, table, self,
+                    next_hand_delay=self.settings.next_hand_delay,
+                    start_delay=self.settings.start_delay,
+                )
+                self.actors[table_id] = actor
+                actor.start()
+        await asyncio.gather(*(self._open_room(t) for t in self._tables))
+        self.ready.set()
+        log.info("component %s ready with %d tables", self.boundjid, len(self.rooms))
+
+    async def _open_room(self, table_id: str) -> None:
+        for _attempt in range(5):
+            room_jid = JID(f"{self.book.name_for(table_id)}@{self.settings.muc}")
+            room = Room(table_id, room_jid, self.dealer_jid(table_id))
+            self._room_by_jid[room_jid.bare] = room
+            try:
+                presence = await self._join(room)
+            except (XMPPError, TimeoutError) as exc:
+                log.warning("table %s: cannot join %s: %s", table_id, room_jid, exc)
+            else:
+                codes = set(presence["muc"]["status_codes"])
+                if presence["muc"]["affiliation"] == "owner":
+                    room.owned = True
+                    self.rooms[table_id] = room
+                    await self._configure(room, created=201 in codes)
+                    return
+                log.warning("table %s: room %s is owned by someone else", table_id, room_jid)
+                self.send_presence(pto=f"{room_jid}/{DEALER_NICK}", pfrom=room.dealer,
+                                   ptype="unavailable")
+            del self._room_by_jid[room_jid.bare]
+            self.book.replace(table_id)
+        log.error("table %s: no room could be opened; the table does not run", table_id)
+
+    async def _join(self, room: Room) -> Presence:
+        future: asyncio.Future[Presence] = asyncio.get_running_loop().create_future()
+        self._joins[room.jid.bare] = future
+        presence = self.make_presence(pto=f"{room.jid}/{DEALER_NICK}", pfrom=room.dealer)
+        muc = presence.xml.makeelement("{http://jabber.org/protocol/muc}x", {})
+        muc.append(muc.makeelement("{http://jabber.org/protocol/muc}history", {"maxstanzas": "0"}))
+        presence.xml.append(muc)
+        presence.send()
+        try:
+            async with asyncio.timeout(10):
+                return await future
+        finally:
+            self._joins.pop(room.jid.bare, None)
+
+    async def _configure(self, room: Room, created: bool) -> None:
+        try:
+            form = await self["xep_0045"].get_room_config(room.jid, ifrom=room.dealer)
+            submit = self["xep_0004"].make_form(ftype="submit")
+            for var, field in form.get_fields().items():
+                if var == "FORM_TYPE":
+                    submit.add_field(var=var, ftype="hidden", value=field["value"])
+                elif var == "muc#roomconfig_roomname":
+                    submit.add_field(var=var, value=self._title(room.table_id))
+                elif var in ROOM_CONFIG:
+                    submit.add_field(var=var, value=ROOM_CONFIG[var])
+            await self["xep_0045"].set_room_config(room.jid, submit, ifrom=room.dealer)
+        except (IqError, IqTimeout, ValueError) as exc:
+            log.warning("table %s: room configuration failed: %s (created=%s)",
+                        room.table_id, exc, created)
+
+    def _title(self, table_id: str) -> str:
+        for spec in self.settings.tables:
+            if spec.table_id == table_id:
+                return spec.name
+        return table_id
+
+    # --- presence: our joins and the occupants ---------------------------------------------
+
+    def _on_presence(self, presence: Presence) -> None:
+        sender = presence["from"]
+        room = self._room_by_jid.get(sender.bare)
+        if room is None:
+            return
+        nick = sender.resource
+        if nick == DEALER_NICK and presence["to"] == room.dealer:
+            future = self._joins.get(sender.bare)
+            if future is not None and not future.done():
+                if presence["type"] == "error":
+                    future.set_exception(XMPPError(presence["error"]["condition"] or "conflict"))
+                elif 110 in set(presence["muc"]["status_codes"]):
+                    future.set_result(presence)
+            return
+        if presence["type"] == "unavailable":
+            room.occupants.pop(nick, None)
+            return
+        if presence["type"] == "error":
+            return
+        real = presence["muc"]["jid"]
+        occupant = Occupant(
+            nick, real if real and real.bare else None,
+            presence["muc"]["affiliation"], presence["muc"]["role"],
+        )
+        room.occupants[nick] = occupant
+        if occupant.jid is not None:
+            self.contacts.setdefault(occupant.jid.bare, occupant.jid)
+
+    # --- disco ------------------------------------------------------------------------------
+
+    def _disco_items(self, jid: JID, node: str | None, ifrom: JID, data: Any) -> DiscoItems:
+        items = DiscoItems()
+        for table_id in self.rooms:
+            items.add_item(self.table_jid(table_id), name=self._title(table_id))
+        return items
+
+    def _disco_info(self, jid: JID, node: str | None, ifrom: JID, data: Any) -> DiscoInfo:
+        table_id = JID(jid).user
+        info = DiscoInfo()
+        info.add_identity("game", "poker", name=self._title(table_id))
+        info.add_feature(NS)
+        info.add_feature("http://jabber.org/protocol/disco#info")
+        table, room = self._tables.get(table_id), self.rooms.get(table_id)
+        if table is None or room is None:
+            return info
+        low, high = table.config.buy_in_range
+        form = self["xep_0004"].make_form(ftype="result")
+        form.add_field(var="FORM_TYPE", ftype="hidden", value=DISCO_FORM_TYPE)
+        for var, value in (
+            ("name", self._title(table_id)),
+            ("variant", table.config.variant.name),
+            ("stakes", table.config.stakes),
+            ("seats", str(table.config.seats)),
+            ("players", str(len(table.seats))),
+            ("room", room.jid.bare),
+            ("buy_in_min", str(low)),
+            ("buy_in_max", str(high)),
+        ):
+            form.add_field(var=var, value=value)
+        info.append(form)
+        return info
+
+    # --- publishing events (the actor's sink) ----------------------------------------------
+
+    def publish(self, table_id: str, events: list[Event]) -> None:
+        room = self.rooms.get(table_id)
+        names = self.names[table_id]
+        for event in events:
+            public = rename(view_for(event, None), names)
+            if room is not None:
+                self._send_event(room.jid, "groupchat", room.dealer, public, describe(public))
+            owner = event.private_to
+            if owner is not None:
+                private = rename(event, names)
+                body = (
+                    hole_cards_body(event.cards) if isinstance(event, HoleCardsDealt)
+                    else describe(private)
+                )
+                contact = self.contacts.get(owner)
+                if contact is not None:
+                    self._send_event(contact, "chat", self.dealer_jid(table_id), private, body)
+
+    def _send_event(self, to: JID, mtype: str, sender: JID, event: Event, body: str) -> None:
+        message = self.make_message(mto=to, mbody=body, mtype=mtype, mfrom=sender)
+        payload = message["rb_event"]
+        payload["type"] = event_type(event)
+        payload["seq"] = str(event.seq)
+        payload["table"] = sender.resource or sender.user
+        payload["json"] = event_to_json(event)
+        message.send()
+
+    def tell(self, table_id: str, to: JID, text: str) -> None:
+        """A private plain-text message from the table's dealer (errors, help)."""
+        self.make_message(mto=to, mbody=text, mtype="chat", mfrom=self.dealer_jid(table_id)).send()
+
+    # --- actions: IQ ---------------------------------------------------------------------
+
+    def _actor(self, table_id: str) -> TableActor:
+        actor = self.actors.get(table_id)
+        if actor is None or table_id not in self.rooms:
+            raise UnknownTableError(f"there is no table {table_id!r}")
+        return actor
+
+    async def _on_action_iq(self, iq: Iq) -> None:
+        sender: JID = iq["from"]
+        try:
+            actor = self._actor(iq["to"].user)
+            intent = intent_from_action(iq["rb_action"])
+            self.contacts[sender.bare] = sender
+            await self._perform(actor, sender, intent)
+        except TableError as exc:
+            self._reply_error(iq, exc)
+            return
+        iq.reply().send()
+
+    async def _on_table_iq(self, iq: Iq) -> None:
+        try:
+            actor = self._actor(iq["to"].user)
+        except TableError as exc:
+            self._reply_error(iq, exc)
+            return
+        viewer = PlayerId(iq["from"].bare)
+        view = snapshot(actor.table, viewer)  # a read: atomic on the actor's event loop
+        reply = iq.reply()
+        reply["rb_table"]["seq"] = str(view.seq)
+        reply["rb_table"]["json"] = snapshot_to_json(view, self.names[actor.table_id])
+        reply.send()
+
+    def _reply_error(self, iq: Iq, error: TableError) -> None:
+        condition, etype, attrs = stanza_error(error)
+        reply = iq.reply(clear=True)
+        reply["error"]["type"] = etype
+        reply["error"]["condition"] = condition
+        reply["error"]["text"] = str(error)
+        app = reply["error"].xml.makeelement(f"{{{NS}}}{error.condition}", attrs)
+        reply["error"].xml.append(app)
+        reply.send()
+
+    async def _perform(self, actor: TableActor, sender: JID, intent: Intent) -> list[Event]:
+        if not self._action_limit.allow(sender.bare):
+            raise RateLimitedError("too many requests: slow down")
+        player = PlayerId(sender.bare)
+        table_id = actor.table_id
+        if intent.kind is IntentKind.SIT:
+            room = self.rooms[table_id]
+            display = room.nick_of(sender.bare) or sender.user or sender.bare
+            self.names[table_id].setdefault(player, _unique(display, self.names[table_id]))
+        command: Callable[[Table], list[Event]] = run_intent(intent, player)
+        return await actor.call(command)
+
+    # --- text commands: room and private messages ------------------------------------------
+
+    async def _on_message(self, message: Message) -> None:
+        if message["type"] == "error" or not message["body"]:
+            return
+        sender: JID = message["from"]
+        room = self._room_by_jid.get(sender.bare)
+        if room is not None:
+            if sender.resource == DEALER_NICK or not sender.resource:
+                return
+            real = room.occupant_jid(sender.resource)
+            table_id = room.table_id
+            if message["type"] == "groupchat" and not self._chat_limit.allow(
+                real.bare if real else sender.full
+            ):
+                if real is not None:
+                    self.tell(table_id, real, "you are sending messages too fast")
+                return
+        else:
+            if message["to"].user not in (DEALER_NODE, *self._tables):
+                return
+            real = sender
+            table_id = message["to"].resource if message["to"].user == DEALER_NODE else (
+                message["to"].user
+            )
+        if table_id not in self.actors or real is None:
+            return
+        try:
+            intent = parse_command(message["body"])
+        except BadRequestError:
+            if room is None or message["type"] != "groupchat":
+                self.tell(table_id, real, f"not a command; {HELP_TEXT}")
+            return
+        except TableError as exc:
+            self.tell(table_id, real, str(exc))
+            return
+        if intent.kind is IntentKind.HELP:
+            self.tell(table_id, real, HELP_TEXT)
+            return
+        self.contacts[real.bare] = real
+        try:
+            await self._perform(self.actors[table_id], real, intent)
+        except TableError as exc:
+            self.tell(table_id, real, str(exc))
+
+    # --- shutdown ---------------------------------------------------------------------------
+
+    async def shutdown(self, timeout: float = 5.0) -> None:
+        self.stopping = True
+        for actor in self.actors.values():
+            await actor.stop()
+        for room in self.rooms.values():
+            self.send_presence(pto=f"{room.jid}/{DEALER_NICK}", pfrom=room.dealer,
+                               ptype="unavailable")
+        with contextlib.suppress(Exception):
+            self.disconnect(wait=timeout)
+
+
+def _unique(name: str, names: dict[PlayerId, str]) -> str:
+    taken = set(names.values())
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate = f"{name}{n}"
+        n += 1
+    return candidate

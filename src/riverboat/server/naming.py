@@ -1,0 +1,24 @@
+"""Players are named on the wire by display name (their room nick), not by their JID."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+from riverboat.table import events as ev
+from riverboat.table.events import PlayerId
+
+
+def rename(event: ev.Event, names: dict[PlayerId, str]) -> ev.Event:
+    def name(player: PlayerId) -> PlayerId:
+        return PlayerId(names.get(player, player.split("@", 1)[0]))
+
+    changes: dict[str, object] = {}
+    for f in fields(event):
+        value = getattr(event, f.name)
+        if f.name == "player":
+            changes["player"] = name(value)
+        elif f.name == "players":
+            changes["players"] = tuple(name(p) for p in value)
+        elif f.name == "amounts":
+            changes["amounts"] = tuple((seat, name(p), amount) for seat, p, amount in value)
+    return replace(event, **changes) if changes else event

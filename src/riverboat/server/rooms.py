@@ -1,0 +1,73 @@
+"""Table rooms on the server's MUC service: names, ownership, occupants.
+
+The component creates each room persistent, under a name nobody can guess before it is
+announced, sits in it as ``Dealer`` and runs the table only if its own join presence says it
+is the owner. Room names are kept in the data folder so that a restart rejoins the same rooms.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from slixmpp import JID
+
+
+def new_room_name(table_id: str) -> str:
+    return f"{table_id}-{secrets.token_hex(6)}"
+
+
+class RoomBook:
+    """The table → room name record in ``DATA_DIR/rooms.json``."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        try:
+            self._names: dict[str, str] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            self._names = {}
+
+    def name_for(self, table_id: str) -> str:
+        if table_id not in self._names:
+            self.replace(table_id)
+        return self._names[table_id]
+
+    def replace(self, table_id: str) -> str:
+        self._names[table_id] = new_room_name(table_id)
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self._names, indent=1, sort_keys=True))
+        tmp.replace(self._path)
+        return self._names[table_id]
+
+
+@dataclass(slots=True)
+class Occupant:
+    nick: str
+    jid: JID | None
+    """The occupant's real full JID as the MUC service reports it to the room's owner."""
+    affiliation: str
+    role: str
+
+
+@dataclass(slots=True)
+class Room:
+    table_id: str
+    jid: JID
+    """The room's bare JID."""
+    dealer: JID
+    """The component's full JID in this room: dealer@component/table_id."""
+    owned: bool = False
+    occupants: dict[str, Occupant] = field(default_factory=dict)
+
+    def occupant_jid(self, nick: str) -> JID | None:
+        occupant = self.occupants.get(nick)
+        return occupant.jid if occupant is not None else None
+
+    def nick_of(self, bare: str) -> str | None:
+        for occupant in self.occupants.values():
+            if occupant.jid is not None and occupant.jid.bare == bare:
+                return occupant.nick
+        return None
