@@ -114,16 +114,21 @@ def runtime_hand(deal: Deal, policy: Policy) -> tuple[tuple[int, ...], float | N
         button=SeatNo(PLAYERS), cards=ScriptedDeal(dict(enumerate(holes)), list(board))
     )
     showdown: float | None = None
+    # Like the game server: the player to act sends an intent and the table runs it. A check is
+    # tried where it is legal (can_check is cheap); otherwise the policy folds or calls.
     while (hand := table.hand) is not None:
-        legal = table.legal_actions()
-        index = hand.plan.players.index(legal.player)
-        if legal.call is not None and not policy(holes[index], hand.state.street_index == 0):
-            table.fold(legal.player)
+        actor = table.to_act
+        assert actor is not None
+        player = actor
+        index = hand.plan.players.index(player)
+        facing_bet = not table.can_check(player)
+        if facing_bet and not policy(holes[index], hand.state.street_index == 0):
+            table.fold(player)
             continue
         last = hand.state.street_index == 3 and _last_to_act(hand.state)
-        act = table.call if legal.call is not None else table.check
+        act = table.call if facing_bet else table.check
         start = time.perf_counter()
-        act(legal.player)
+        act(player)
         if last and table.hand is None:
             showdown = time.perf_counter() - start
     assert table.last_hand is not None

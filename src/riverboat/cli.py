@@ -14,6 +14,7 @@ _COMMAND_MODULES = (
     "riverboat.table.replay_cli",
     "riverboat.devserver.cli",
     "riverboat.server.cli",
+    "riverboat.demo.cli",
 )
 
 

@@ -28,7 +28,9 @@ def test_replay_command_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
 
 
-def test_replay_reports_a_hand_that_differs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_reports_a_hand_that_differs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = tmp_path / "good.phh"
     good.write_text(
         "variant = 'NT'\nantes = [0, 0]\nblinds_or_straddles = [1, 2]\nmin_bet = 2\n"

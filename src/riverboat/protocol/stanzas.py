@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from slixmpp import Iq, Message
 from slixmpp.xmlstream import ElementBase, register_stanza_plugin
 
 from riverboat.protocol.namespace import NS
 
 
-class ActionPayload(ElementBase):
+class ActionPayload(ElementBase):  # type: ignore[misc]
     """``<action xmlns='urn:riverboat:0' type='raise' amount='60'/>`` in an IQ set."""
 
     name = "action"
@@ -17,7 +19,7 @@ class ActionPayload(ElementBase):
     interfaces = {"type", "amount", "seat", "cards"}
 
 
-class TablePayload(ElementBase):
+class TablePayload(ElementBase):  # type: ignore[misc]
     """``<table xmlns='urn:riverboat:0'/>``: snapshot request (IQ get) and answer (JSON text)."""
 
     name = "table"
@@ -35,7 +37,7 @@ class TablePayload(ElementBase):
         self.xml.text = None
 
 
-class EventPayload(ElementBase):
+class EventPayload(ElementBase):  # type: ignore[misc]
     """``<event xmlns='urn:riverboat:0' type='…' seq='…' table='…'>{JSON}</event>``."""
 
     name = "event"
@@ -53,13 +55,9 @@ class EventPayload(ElementBase):
         self.xml.text = None
 
 
-_registered = False
-
-
+@cache
 def register_stanzas() -> None:
-    global _registered
-    if not _registered:
-        register_stanza_plugin(Iq, ActionPayload)
-        register_stanza_plugin(Iq, TablePayload)
-        register_stanza_plugin(Message, EventPayload)
-        _registered = True
+    """Teach slixmpp the payloads (once per process)."""
+    register_stanza_plugin(Iq, ActionPayload)
+    register_stanza_plugin(Iq, TablePayload)
+    register_stanza_plugin(Message, EventPayload)

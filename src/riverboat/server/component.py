@@ -90,7 +90,9 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         disco = self["xep_0030"]
         disco.set_node_handler("get_items", jid=self.boundjid.bare, handler=self._disco_items)
         for table_id in tables:
-            disco.set_node_handler("get_info", jid=self.table_jid(table_id), handler=self._disco_info)
+            disco.set_node_handler(
+                "get_info", jid=self.table_jid(table_id), handler=self._disco_info
+            )
 
     # --- addresses --------------------------------------------------------------------------
 

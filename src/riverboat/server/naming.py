@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from typing import Any, cast
 
 from riverboat.table import events as ev
 from riverboat.table.events import PlayerId
@@ -21,4 +22,4 @@ def rename(event: ev.Event, names: dict[PlayerId, str]) -> ev.Event:
             changes["players"] = tuple(name(p) for p in value)
         elif f.name == "amounts":
             changes["amounts"] = tuple((seat, name(p), amount) for seat, p, amount in value)
-    return replace(event, **changes) if changes else event
+    return replace(event, **cast(Any, changes)) if changes else event

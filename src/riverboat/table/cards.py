@@ -123,4 +123,4 @@ class ScriptedDeal:
         return len(self._board) + sum(len(q) for q in self._holes.values())
 
     def refill(self, cards: Iterable[Card]) -> None:
-        raise CardError("a recorded deal cannot be refilled")
+        """Nothing to do: a record names every card it deals (burns are unknown)."""

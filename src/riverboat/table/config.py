@@ -105,8 +105,11 @@ class TableConfig:
 
     @property
     def big_blind(self) -> int:
-        """The unit of the game: the largest blind, else the small bet, else the bring-in."""
-        return max(self.blinds, default=0) or self.small_bet or self.bring_in
+        """The unit of the game: the largest blind, else the small bet, the bring-in, the ante."""
+        return (
+            max(self.blinds, default=0) or self.small_bet or self.bring_in
+            or max(self.ante_values(), default=0)
+        )
 
     @property
     def effective_min_bet(self) -> int:

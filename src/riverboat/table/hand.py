@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from pokerkit import Automation, Card, HandHistory, Mode, Poker, State
 
@@ -90,7 +90,7 @@ def _game_for(config: TableConfig, antes: tuple[int, ...], trimming: bool, live:
     if "small_bet" in fields:
         kwargs["small_bet"] = config.small_bet
         kwargs["big_bet"] = config.big_bet
-    game: Poker = game_type(**kwargs)
+    game: Poker = cast(Any, game_type)(**kwargs)
     # An instance attribute shadows the class's: same rules, faster evaluation.
     game.hand_types = fast_hand_types(type(game).hand_types)  # type: ignore[misc]
     return game
@@ -179,23 +179,33 @@ class HandRunner:
         self._guard(self._deal_pending)
         return self._new_events(next_seq)
 
+    def step(self, action: Callable[[], None], next_seq: Callable[[], int]) -> list[Event]:
+        """Run a player action and the dealing it leads to, under one guard."""
+
+        def both() -> None:
+            action()
+            self._deal_pending()
+
+        self._guard(both)
+        return self._new_events(next_seq)
+
     def _deal_pending(self) -> None:
         state = self.state
+        # pokerkit's can_* checks scan the deck for every card: cheaper status reads decide.
         while state.status:
-            if self._cards.remaining() == 0 and state.can_deal_hole():
-                self._refill()
-            if state.can_burn_card():
+            if _burn_pending(state):
+                if self._cards.remaining() == 0:
+                    self._refill()
                 state.burn_card(self._cards.burn_card())
-            elif state.can_deal_hole():
-                index = state.hole_dealee_index
-                assert index is not None
+            elif (index := _hole_dealee(state)) is not None:
+                if self._cards.remaining() == 0:
+                    self._refill()
                 # All of this street's cards for the player at once: the deck is uniformly
                 # shuffled, so the order of dealing changes nothing but the cost.
-                count = min(len(state.hole_dealing_statuses[index]), self._cards.remaining() or 1)
+                count = min(len(state.hole_dealing_statuses[index]), self._cards.remaining())
                 cards = tuple(self._take(self._cards.hole_card(index)) for _ in range(count))
                 state.deal_hole(cards, index)
-            elif state.can_deal_board():
-                count = state.board_dealing_count or 0
+            elif count := state.board_dealing_count or 0:
                 state.deal_board(tuple(self._take(self._cards.board_card()) for _ in range(count)))
             else:
                 break
@@ -251,18 +261,19 @@ class HandRunner:
             return LegalActions(seat, player)
         to_call = state.checking_or_calling_amount or 0
         raise_range = None
-        if state.can_complete_bet_or_raise_to():
-            low = state.min_completion_betting_or_raising_to_amount
+        # Each of pokerkit's amount properties re-verifies the whole betting state: ask once.
+        low = state.min_completion_betting_or_raising_to_amount
+        if low is not None:
             high = state.max_completion_betting_or_raising_to_amount
-            if low is not None and high is not None:
+            if high is not None:
                 raise_range = (low, high)
         bring_in = state.effective_bring_in_amount if state.can_post_bring_in() else None
         return LegalActions(
             seat,
             player,
             fold=bring_in is None and to_call > 0,
-            check=bring_in is None and to_call == 0 and state.can_check_or_call(),
-            call=to_call if to_call > 0 and state.can_check_or_call() else None,
+            check=bring_in is None and to_call == 0,
+            call=to_call if bring_in is None and to_call > 0 else None,
             raise_range=raise_range,
             bring_in=bring_in,
         )
@@ -282,18 +293,17 @@ class HandRunner:
 
     def verify_check(self, index: int) -> None:
         self._verify_actor(index)
-        legal = self.legal_actions(index)
-        if legal.bring_in is not None:
+        if self.state.can_post_bring_in():
             raise IllegalActionError("you must post the bring-in or complete")
-        if not legal.check:
-            raise IllegalActionError(f"cannot check: {legal.call or 0} to call")
+        owed = self.state.checking_or_calling_amount
+        if owed:
+            raise IllegalActionError(f"cannot check: {owed} to call")
 
     def verify_call(self, index: int) -> None:
         self._verify_actor(index)
-        legal = self.legal_actions(index)
-        if legal.bring_in is not None:
+        if self.state.can_post_bring_in():
             raise IllegalActionError("you must post the bring-in or complete")
-        if legal.call is None:
+        if not self.state.checking_or_calling_amount:
             raise IllegalActionError("nothing to call: check instead")
 
     def verify_bet_or_raise_to(self, index: int, amount: int) -> None:
@@ -379,12 +389,37 @@ class HandRunner:
     # --- chips ------------------------------------------------------------------------------
 
     def chips_in_play(self) -> int:
-        """Stacks + pots (pokerkit counts the street's bets in its pots) of the players in this hand (constant while the hand runs)."""
+        """Stacks + pots of the players in this hand: constant while the hand runs.
+        (pokerkit counts the street's bets in its pots.)"""
         state = self.state
         return sum(state.stacks) + state.total_pot_amount
 
     def final_stacks(self) -> tuple[int, ...]:
         return tuple(self.state.stacks)
+
+
+def _burn_pending(state: State) -> bool:
+    """pokerkit's burn conditions (``_verify_card_burning``) without its scan of the deck."""
+    return bool(
+        state.card_burning_status
+        and not any(state.standing_pat_or_discarding_statuses)
+        and not (any(state.hole_dealing_statuses) and any(state.board_dealing_counts))
+    )
+
+
+def _hole_dealee(state: State) -> int | None:
+    """The player pokerkit waits to deal hole cards to, if any (``_verify_hole_dealing``'s
+    conditions, without its scan of the deck)."""
+    if (
+        (state.card_burning_status and not any(state.board_dealing_counts))
+        or not any(state.hole_dealing_statuses)
+        or any(state.standing_pat_or_discarding_statuses)
+    ):
+        return None
+    index = state.hole_dealee_index
+    if index is None or not state.hole_dealing_statuses[index]:
+        return None
+    return index
 
 
 def _lower_first(text: str) -> str:

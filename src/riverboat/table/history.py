@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any, cast
 
 from pokerkit import HandHistory
 
@@ -51,7 +52,7 @@ def to_phh(
     }
     if table is not None:
         kwargs["table"] = table
-    return HandHistory.from_game_state(runner.game, runner.state, **kwargs)
+    return HandHistory.from_game_state(runner.game, runner.state, **cast(Any, kwargs))
 
 
 def dumps(finished: FinishedHand, **kwargs: object) -> str:
@@ -60,8 +61,5 @@ def dumps(finished: FinishedHand, **kwargs: object) -> str:
 
 def finishing_stacks_of(record: HandHistory) -> tuple[int, ...]:
     """Replay a record with pokerkit alone and return where it ends (its own reader)."""
-    state = None
-    for state in record:
-        pass
-    assert state is not None
+    *_, state = record
     return tuple(state.stacks)

@@ -138,14 +138,14 @@ class OperationTranslator:
         event: Event
         if isinstance(op, AntePosting):
             self._stacks[index] -= op.amount
-            kind = "dead big blind" if seat in plan.dead_posts else "ante"
-            event = ForcedBetPosted(**common, kind=kind, amount=op.amount)  # type: ignore[arg-type]
+            post = "dead big blind" if seat in plan.dead_posts else "ante"
+            event = ForcedBetPosted(**common, kind=post, amount=op.amount)  # type: ignore[arg-type]
         elif isinstance(op, BlindOrStraddlePosting):
             self._bets[index] += op.amount
             self._stacks[index] -= op.amount
             position = index if len(plan.seats) > 2 else 1 - index
-            kind = _BLIND_NAMES[position] if position < 2 else "straddle"
-            event = ForcedBetPosted(**common, kind=kind, amount=op.amount)  # type: ignore[arg-type]
+            post = _BLIND_NAMES[position] if position < 2 else "straddle"
+            event = ForcedBetPosted(**common, kind=post, amount=op.amount)  # type: ignore[arg-type]
         elif isinstance(op, BringInPosting):
             self._bets[index] += op.amount
             self._stacks[index] -= op.amount

@@ -37,7 +37,7 @@ class ReplayResult:
     stacks: tuple[int, ...] = ()
 
 
-class Unsupported(Exception):
+class UnsupportedRecordError(Exception):
     """The record uses something the runtime does not deal (the reason is the message)."""
 
 
@@ -60,10 +60,10 @@ def config_for(record: dict[str, object]) -> TableConfig:
     try:
         variant = Variant(code)
     except ValueError:
-        raise Unsupported(f"variant {code!r} is not dealt by the runtime") from None
+        raise UnsupportedRecordError(f"variant {code!r} is not dealt by the runtime") from None
     stacks = [int(s) for s in record["starting_stacks"]]  # type: ignore[attr-defined]
     if not 2 <= len(stacks) <= 10:
-        raise Unsupported(f"{len(stacks)} players: tables seat 2 to 10")
+        raise UnsupportedRecordError(f"{len(stacks)} players: tables seat 2 to 10")
     antes = tuple(int(a) for a in record.get("antes", ()) or ())  # type: ignore[attr-defined]
     blinds = tuple(
         int(b) for b in record.get("blinds_or_straddles", ()) or ()  # type: ignore[attr-defined]
@@ -82,7 +82,7 @@ def config_for(record: dict[str, object]) -> TableConfig:
             max_buy_in=max(stacks),
         )
     except ConfigError as exc:
-        raise Unsupported(str(exc)) from None
+        raise UnsupportedRecordError(str(exc)) from None
 
 
 def _script(actions: list[str]) -> ScriptedDeal:
@@ -148,7 +148,7 @@ def replay_record(record: dict[str, object]) -> tuple[int, ...]:
         elif verb == "sm":
             table.show_or_muck(player, rest[0] if rest else None)
         else:
-            raise Unsupported(f"action {action!r} is not known")
+            raise UnsupportedRecordError(f"action {action!r} is not known")
     if table.hand is not None:
         table.finish_recorded_showdown()
     if table.hand is not None or table.last_hand is None:
@@ -180,7 +180,7 @@ def replay_file(path: Path) -> ReplayResult:
         with path.open("rb") as fp:
             record = tomllib.load(fp)
         stacks = replay_record(record)
-    except Unsupported as exc:
+    except UnsupportedRecordError as exc:
         return ReplayResult(name, Outcome.UNSUPPORTED, str(exc))
     except (TableError, ValueError, KeyError, OSError) as exc:
         return ReplayResult(name, Outcome.DIFFER, f"{type(exc).__name__}: {exc}")

@@ -76,7 +76,7 @@ def plan_next_hand(
     if len(numbers) < 2:
         return None
     active = [n for n in numbers if not seats[n].waiting]
-    if len(active) < 2 or config.variant.uses_bring_in:
+    if len(active) < 2 or config.variant.uses_bring_in or not any(config.blinds):
         active = list(numbers)  # a game (re)starts, or a game without blinds: all are dealt in
     if button is None:
         button = _cycle_after(active, previous_button)[0]

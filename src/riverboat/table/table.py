@@ -412,11 +412,11 @@ class Table:
         assert self.hand is not None
         now = self.clock()
         seat = self.seat_of(player)
-        action()
+        events = self.hand.step(action, self._next_seq)
         if self._bank_started is not None:
             seat.time_bank = max(0.0, seat.time_bank - (now - self._bank_started))
         seat.timeouts = 0
-        return self.hand.advance(self._next_seq) + self._settle_turn()
+        return events + self._settle_turn()
 
     # --- clock ------------------------------------------------------------------------------
 
@@ -449,7 +449,9 @@ class Table:
         if seat.timeouts >= self.config.max_timeouts:
             seat.sit_out_next = True
         events = [
-            replace(e, timed_out=True) if isinstance(e, PlayerActed) and e.seat == seat.number else e
+            replace(e, timed_out=True)
+            if isinstance(e, PlayerActed) and e.seat == seat.number
+            else e
             for e in hand.advance(self._next_seq)
         ]
         return events + self._settle_turn()
@@ -488,7 +490,8 @@ class Table:
 
     def _finish_hand(self) -> list[Event]:
         hand = self.hand
-        assert hand is not None and hand.finished
+        assert hand is not None
+        assert hand.finished
         plan = hand.plan
         stacks = hand.final_stacks()
         net = tuple(after - before for after, before in zip(stacks, plan.stacks, strict=True))

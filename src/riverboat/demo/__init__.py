@@ -1,0 +1,1 @@
+"""``riverboat demo``: the whole product on one machine."""
