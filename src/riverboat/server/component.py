@@ -16,7 +16,7 @@ from typing import Any
 from slixmpp import JID, ComponentXMPP, Iq, Message, Presence
 from slixmpp.exceptions import IqError, IqTimeout, XMPPError
 from slixmpp.plugins.xep_0030.stanza import DiscoInfo, DiscoItems
-from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.handler import CoroutineCallback
 from slixmpp.xmlstream.matcher import StanzaPath
 
 from riverboat.protocol.codec import event_to_json, event_type
@@ -82,12 +82,12 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         self.add_event_handler("message", self._on_message)
         self.add_event_handler("presence", self._on_presence)
         self.register_handler(
-            Callback("rb action", StanzaPath("iq@type=set/rb_action"), self._on_action_iq)
+            CoroutineCallback("rb action", StanzaPath("iq@type=set/rb_action"), self._on_action_iq)
         )
         self.register_handler(
-            Callback("rb table", StanzaPath("iq@type=get/rb_table"), self._on_table_iq)
+            CoroutineCallback("rb table", StanzaPath("iq@type=get/rb_table"), self._on_table_iq)
         )
-        disco = self["xep_0030"]
+        disco = self.plugin["xep_0030"]
         disco.set_node_handler("get_items", jid=self.boundjid.bare, handler=self._disco_items)
         for table_id in tables:
             disco.set_node_handler(
@@ -157,8 +157,8 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
 
     async def _configure(self, room: Room, created: bool) -> None:
         try:
-            form = await self["xep_0045"].get_room_config(room.jid, ifrom=room.dealer)
-            submit = self["xep_0004"].make_form(ftype="submit")
+            form = await self.plugin["xep_0045"].get_room_config(room.jid, ifrom=room.dealer)
+            submit = self.plugin["xep_0004"].make_form(ftype="submit")
             for var, field in form.get_fields().items():
                 if var == "FORM_TYPE":
                     submit.add_field(var=var, ftype="hidden", value=field["value"])
@@ -166,7 +166,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
                     submit.add_field(var=var, value=self._title(room.table_id))
                 elif var in ROOM_CONFIG:
                     submit.add_field(var=var, value=ROOM_CONFIG[var])
-            await self["xep_0045"].set_room_config(room.jid, submit, ifrom=room.dealer)
+            await self.plugin["xep_0045"].set_room_config(room.jid, submit, ifrom=room.dealer)
         except (IqError, IqTimeout, ValueError) as exc:
             log.warning("table %s: room configuration failed: %s (created=%s)",
                         room.table_id, exc, created)
@@ -225,7 +225,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         if table is None or room is None:
             return info
         low, high = table.config.buy_in_range
-        form = self["xep_0004"].make_form(ftype="result")
+        form = self.plugin["xep_0004"].make_form(ftype="result")
         form.add_field(var="FORM_TYPE", ftype="hidden", value=DISCO_FORM_TYPE)
         for var, value in (
             ("name", self._title(table_id)),
@@ -341,12 +341,6 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
                 return
             real = room.occupant_jid(sender.resource)
             table_id = room.table_id
-            if message["type"] == "groupchat" and not self._chat_limit.allow(
-                real.bare if real else sender.full
-            ):
-                if real is not None:
-                    self.tell(table_id, real, "you are sending messages too fast")
-                return
         else:
             if message["to"].user not in (DEALER_NODE, *self._tables):
                 return
@@ -356,10 +350,14 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
             )
         if table_id not in self.actors or real is None:
             return
+        in_room = room is not None and message["type"] == "groupchat"
         try:
             intent = parse_command(message["body"])
         except BadRequestError:
-            if room is None or message["type"] != "groupchat":
+            if in_room:
+                assert room is not None
+                await self._limit_chat(room, sender.resource, real)
+            else:
                 self.tell(table_id, real, f"not a command; {HELP_TEXT}")
             return
         except TableError as exc:
@@ -374,6 +372,23 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         except TableError as exc:
             self.tell(table_id, real, str(exc))
 
+    async def _limit_chat(self, room: Room, nick: str, real: JID) -> None:
+        """Table chat is the MUC service's; a flooder loses their voice for a while."""
+        if self._chat_limit.allow(real.bare):
+            return
+        occupant = room.occupants.get(nick)
+        if occupant is None or occupant.role != "participant":
+            return
+        self.tell(room.table_id, real, "you are sending messages too fast: muted for 30 s")
+        muc = self.plugin["xep_0045"]
+        try:
+            await muc.set_role(room.jid, nick, "visitor", ifrom=room.dealer)
+            await asyncio.sleep(30)
+            if nick in room.occupants:
+                await muc.set_role(room.jid, nick, "participant", ifrom=room.dealer)
+        except (IqError, IqTimeout) as exc:
+            log.info("table %s: cannot change %s's voice: %s", room.table_id, nick, exc)
+
     # --- shutdown ---------------------------------------------------------------------------
 
     async def shutdown(self, timeout: float = 5.0) -> None:
@@ -384,7 +399,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
             self.send_presence(pto=f"{room.jid}/{DEALER_NICK}", pfrom=room.dealer,
                                ptype="unavailable")
         with contextlib.suppress(Exception):
-            self.disconnect(wait=timeout)
+            await self.disconnect(wait=timeout)
 
 
 def _unique(name: str, names: dict[PlayerId, str]) -> str:

@@ -19,8 +19,8 @@ class TableSpec:
 class RateLimit:
     """A token bucket: ``burst`` requests at once, refilled at ``per_second``."""
 
-    burst: float = 10.0
-    per_second: float = 4.0
+    burst: float = 20.0
+    per_second: float = 10.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,6 +206,8 @@ class HandRunner:
                 cards = tuple(self._take(self._cards.hole_card(index)) for _ in range(count))
                 state.deal_hole(cards, index)
             elif count := state.board_dealing_count or 0:
+                if self._cards.remaining() < count:
+                    self._refill()  # stud with many players: the community card
                 state.deal_board(tuple(self._take(self._cards.board_card()) for _ in range(count)))
             else:
                 break

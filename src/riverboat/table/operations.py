@@ -133,6 +133,8 @@ class OperationTranslator:
         if isinstance(op, _SILENT):
             return
         index: int = op.player_index  # type: ignore[attr-defined]
+        if isinstance(op, HandKilling) and index in self.shown:
+            return  # a losing hand already shown is taken from the table: nothing new to tell
         seat, player = plan.seats[index], plan.players[index]
         common = {"seq": next_seq(), "hand_no": hand_no, "seat": seat, "player": player}
         event: Event
