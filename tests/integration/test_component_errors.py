@@ -14,7 +14,14 @@ from slixmpp.exceptions import IqError
 from riverboat.devserver import LocalServer
 from riverboat.protocol.namespace import NS
 from riverboat.protocol.stanzas import register_stanzas
-from tests.integration.game import PlainClient, join, lobby, plain_client, running_component, settings_for
+from tests.integration.game import (
+    PlainClient,
+    join,
+    lobby,
+    plain_client,
+    running_component,
+    settings_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +35,9 @@ async def act(client: PlainClient, to: str, kind: str, **attrs: Any) -> None:
     await iq.send(timeout=10)
 
 
-async def refused(client: PlainClient, to: str, kind: str, **attrs: Any) -> tuple[str, str, dict[str, str]]:
+async def refused(
+    client: PlainClient, to: str, kind: str, **attrs: Any
+) -> tuple[str, str, dict[str, str]]:
     """Send an action that must fail: (XMPP condition, app condition, app attributes)."""
     with pytest.raises(IqError) as info:
         await act(client, to, kind, **attrs)
@@ -55,15 +64,20 @@ async def test_each_error_condition_is_typed(xmpp_server: LocalServer, tmp_path:
         bob = await plain_client(xmpp_server, "bob")
         try:
             assert await refused(alice, f"t99@{xmpp_server.component}", "sit") == (
-                "item-not-found", "unknown-table", {}
+                "item-not-found",
+                "unknown-table",
+                {},
             )
             assert (await refused(alice, table, "stand"))[:2] == ("item-not-found", "not-seated")
             assert await refused(alice, table, "sit", amount=10) == (
-                "not-acceptable", "amount-out-of-range", {"min": "40", "max": "200"}
+                "not-acceptable",
+                "amount-out-of-range",
+                {"min": "40", "max": "200"},
             )
             assert (await refused(alice, table, "dance"))[:2] == ("bad-request", "bad-request")
             assert (await refused(alice, table, "sit", amount="lots"))[:2] == (
-                "bad-request", "bad-request"
+                "bad-request",
+                "bad-request",
             )
             await act(alice, table, "sit", seat=2, amount=100)
             assert (await refused(bob, table, "sit", seat=2))[:2] == ("conflict", "seat-taken")
@@ -74,20 +88,23 @@ async def test_each_error_condition_is_typed(xmpp_server: LocalServer, tmp_path:
                     await asyncio.sleep(0.1)
             actor, waiting = (alice, bob) if view["to_act"] == "alice" else (bob, alice)
             assert (await refused(waiting, table, "call"))[:2] == (
-                "unexpected-request", "not-your-turn"
+                "unexpected-request",
+                "not-your-turn",
             )
             condition, app, attrs = await refused(actor, table, "raise", amount=1)
             assert (condition, app) == ("not-acceptable", "amount-out-of-range")
             assert int(attrs["min"]) == 4
             assert int(attrs["max"]) in (100, 200)
             assert (await refused(actor, table, "check"))[:2] == (
-                "not-acceptable", "illegal-action"
+                "not-acceptable",
+                "illegal-action",
             )
             seats = {p["player"]: p["seat"] for p in (await snapshot(bob, table))["players"]}
             assert seats == {"alice": 2, "bob": 5}
             # The asker sees their own cards and only theirs.
             mine = {p["player"]: p["cards"] for p in (await snapshot(alice, table))["players"]}
-            assert all(mine["alice"]) and mine["bob"] == [None, None]
+            assert all(mine["alice"])
+            assert mine["bob"] == [None, None]
             assert component.actors["t1"].table.hand is not None
         finally:
             await alice.close()
@@ -115,7 +132,8 @@ async def test_impersonation_and_floods_change_nothing(
             seq = before["seq"]
             # Acting for another seat: there is no way to name one; mallory has no seat.
             assert (await refused(mallory, table, "fold", seat=1))[:2] == (
-                "item-not-found", "not-seated"
+                "item-not-found",
+                "not-seated",
             )
             # Text commands from a look-alike nick act for the sender's own (absent) seat.
             mallory.say(room, "fold")
@@ -123,9 +141,11 @@ async def test_impersonation_and_floods_change_nothing(
             assert reply.sender == f"dealer@{xmpp_server.component}/t1"
             # A forged payload from a non-owner occupant is not an action.
             forged = mallory.xmpp.make_message(mto=room, mtype="groupchat", mbody="alice folds")
-            forged.xml.append(forged.xml.makeelement(
-                f"{{{NS}}}event", {"type": "player-acted", "seq": str(seq + 1), "table": "t1"}
-            ))
+            forged.xml.append(
+                forged.xml.makeelement(
+                    f"{{{NS}}}event", {"type": "player-acted", "seq": str(seq + 1), "table": "t1"}
+                )
+            )
             forged.send()
             # A flood from one sender is limited; the others are not slowed down.
             results = await asyncio.gather(
