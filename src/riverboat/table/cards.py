@@ -3,9 +3,9 @@ tests and replays. pokerkit's own (Mersenne Twister) deck is never used to deal.
 
 from __future__ import annotations
 
-import secrets
 from collections import deque
 from collections.abc import Iterable, Sequence
+from random import SystemRandom
 from typing import Protocol
 
 from pokerkit import Card, Deck
@@ -47,7 +47,7 @@ class CardSource(Protocol):
 
 
 class ShuffledDeck:
-    """A full deck in a random order drawn from the operating system's CSPRNG (``secrets``)."""
+    """A full deck in a random order drawn from the operating system's CSPRNG."""
 
     def __init__(self, deck: Deck = Deck.STANDARD) -> None:
         self._cards: deque[Card] = deque(_shuffled(list(deck)))
@@ -77,10 +77,14 @@ class ShuffledDeck:
         return tuple(self._cards)
 
 
+_CSPRNG = SystemRandom()
+"""The operating system's CSPRNG (``os.urandom``), the generator ``secrets`` uses too."""
+
+
 def _shuffled(cards: list[Card]) -> list[Card]:
-    """Fisher-Yates with ``secrets.randbelow``: every permutation equally likely."""
+    """Fisher-Yates on the OS CSPRNG: every permutation equally likely."""
     for i in range(len(cards) - 1, 0, -1):
-        j = secrets.randbelow(i + 1)
+        j = _CSPRNG.randrange(i + 1)
         cards[i], cards[j] = cards[j], cards[i]
     return cards
 

@@ -14,8 +14,9 @@ from itertools import chain, combinations
 from types import GeneratorType
 from typing import Any, ClassVar, cast
 
-import eval7
 from pokerkit import Card, CardsLike, Deck, Hand, OmahaHoldemHand, Rank, StandardHighHand, Suit
+
+from riverboat.table.eval7_core import eval7
 
 __all__ = [
     "MEMO_LIMIT",

@@ -18,7 +18,7 @@ from pokerkit import Card
 
 from riverboat.table.cards import ScriptedDeal, parse_cards
 from riverboat.table.config import TableConfig, Variant
-from riverboat.table.errors import ConfigError, TableError
+from riverboat.table.errors import AmountOutOfRangeError, ConfigError, TableError
 from riverboat.table.events import PlayerId, SeatNo
 from riverboat.table.table import Table
 
@@ -137,10 +137,12 @@ def replay_record(record: dict[str, object]) -> tuple[int, ...]:
         if verb == "f":
             table.fold(player)
         elif verb == "cc":
-            legal = table.legal_actions(player)
-            (table.call if legal.call is not None else table.check)(player)
+            (table.check if table.can_check(player) else table.call)(player)
         elif verb == "cbr":
-            table.bet_or_raise_to(player, _raise_amount(table, player, int(rest[0])))
+            try:
+                table.bet_or_raise_to(player, int(rest[0]))
+            except AmountOutOfRangeError:
+                table.bet_or_raise_to(player, _raise_amount(table, player, int(rest[0])))
         elif verb == "pb":
             table.post_bring_in(player)
         elif verb == "sd":

@@ -169,6 +169,8 @@ class Table:
         seat = self.verify_stand(player)
         if self.hand is not None and seat.number in self.hand.plan.seats:
             seat.leaving = True
+            if self.to_act != player:
+                return []  # folded on their turn; the clock of the player to act runs on
             return self._settle_turn()
         return self._remove(seat)
 
