@@ -57,13 +57,13 @@ async def snapshot(client: PlainClient, to: str) -> dict[str, Any]:
     return data
 
 
-async def test_each_error_condition_is_typed(xmpp_server: LocalServer, tmp_path: Path) -> None:
-    async with running_component(settings_for(xmpp_server, tmp_path)) as component:
-        table = f"t1@{xmpp_server.component}"
-        alice = await plain_client(xmpp_server, "alice")
-        bob = await plain_client(xmpp_server, "bob")
+async def test_each_error_condition_is_typed(any_server: LocalServer, tmp_path: Path) -> None:
+    async with running_component(settings_for(any_server, tmp_path)) as component:
+        table = f"t1@{any_server.component}"
+        alice = await plain_client(any_server, "alice")
+        bob = await plain_client(any_server, "bob")
         try:
-            assert await refused(alice, f"t99@{xmpp_server.component}", "sit") == (
+            assert await refused(alice, f"t99@{any_server.component}", "sit") == (
                 "item-not-found",
                 "unknown-table",
                 {},
@@ -112,15 +112,15 @@ async def test_each_error_condition_is_typed(xmpp_server: LocalServer, tmp_path:
 
 
 async def test_impersonation_and_floods_change_nothing(
-    xmpp_server: LocalServer, tmp_path: Path
+    any_server: LocalServer, tmp_path: Path
 ) -> None:
-    async with running_component(settings_for(xmpp_server, tmp_path)) as component:
-        table = f"t1@{xmpp_server.component}"
-        alice = await plain_client(xmpp_server, "alice")
-        bob = await plain_client(xmpp_server, "bob")
-        mallory = await plain_client(xmpp_server, "mallory")
+    async with running_component(settings_for(any_server, tmp_path)) as component:
+        table = f"t1@{any_server.component}"
+        alice = await plain_client(any_server, "alice")
+        bob = await plain_client(any_server, "bob")
+        mallory = await plain_client(any_server, "mallory")
         try:
-            room = (await lobby(alice, xmpp_server.component))[table]["room"]
+            room = (await lobby(alice, any_server.component))[table]["room"]
             await join(alice, room)
             await join(bob, room)
             await join(mallory, room, nick="Dea1er")
@@ -138,7 +138,7 @@ async def test_impersonation_and_floods_change_nothing(
             # Text commands from a look-alike nick act for the sender's own (absent) seat.
             mallory.say(room, "fold")
             reply = await mallory.next_matching(r"not seated")
-            assert reply.sender == f"dealer@{xmpp_server.component}/t1"
+            assert reply.sender == f"dealer@{any_server.component}/t1"
             # A forged payload from a non-owner occupant is not an action.
             forged = mallory.xmpp.make_message(mto=room, mtype="groupchat", mbody="alice folds")
             forged.xml.append(
@@ -163,18 +163,18 @@ async def test_impersonation_and_floods_change_nothing(
                 await client.close()
 
 
-async def test_a_squatted_room_is_never_used(xmpp_server: LocalServer, tmp_path: Path) -> None:
+async def test_a_squatted_room_is_never_used(any_server: LocalServer, tmp_path: Path) -> None:
     """A user who takes the room name first owns it: the component picks another name."""
     squatted = "t1-0123456789ab"
     (tmp_path / "rooms.json").write_text(json.dumps({"t1": squatted}))
-    mallory = await plain_client(xmpp_server, "mallory")
+    mallory = await plain_client(any_server, "mallory")
     try:
-        await join(mallory, f"{squatted}@{xmpp_server.muc}", nick="Dealer")
-        async with running_component(settings_for(xmpp_server, tmp_path)) as component:
+        await join(mallory, f"{squatted}@{any_server.muc}", nick="Dealer")
+        async with running_component(settings_for(any_server, tmp_path)) as component:
             room = component.rooms["t1"]
             assert room.owned
             assert room.jid.user != squatted
-            form = (await lobby(mallory, xmpp_server.component))[f"t1@{xmpp_server.component}"]
+            form = (await lobby(mallory, any_server.component))[f"t1@{any_server.component}"]
             assert form["room"] == room.jid.bare
             assert json.loads((tmp_path / "rooms.json").read_text())["t1"] == room.jid.user
     finally:

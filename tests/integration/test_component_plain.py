@@ -38,27 +38,27 @@ async def play_by_text(client: PlainClient, room: str, hands: int) -> None:
 
 
 async def test_plain_clients_browse_sit_and_play_with_text(
-    xmpp_server: LocalServer, tmp_path: Path
+    any_server: LocalServer, tmp_path: Path
 ) -> None:
-    async with running_component(settings_for(xmpp_server, tmp_path)) as component:
-        alice = await plain_client(xmpp_server, "alice")
-        bob = await plain_client(xmpp_server, "bob")
+    async with running_component(settings_for(any_server, tmp_path)) as component:
+        alice = await plain_client(any_server, "alice")
+        bob = await plain_client(any_server, "bob")
         try:
-            tables = await lobby(alice, xmpp_server.component)
-            form = tables[f"t1@{xmpp_server.component}"]
+            tables = await lobby(alice, any_server.component)
+            form = tables[f"t1@{any_server.component}"]
             assert form["variant"] == "NLHE"
             assert form["stakes"] == "1/2"
             assert form["seats"] == "6"
             assert form["players"] == "0"
             room = form["room"]
-            assert re.fullmatch(rf"t1-[0-9a-f]{{12}}@{re.escape(xmpp_server.muc)}", room)
+            assert re.fullmatch(rf"t1-[0-9a-f]{{12}}@{re.escape(any_server.muc)}", room)
             await join(alice, room)
             await join(bob, room)
             alice.say(room, "sit")
             bob.say(room, "sit 4 150")
             await alice.next_matching(r"^bob sits in seat 4 with 150$")
             await asyncio.gather(play_by_text(alice, room, 3), play_by_text(bob, room, 3))
-            dealer = f"dealer@{xmpp_server.component}/t1"
+            dealer = f"dealer@{any_server.component}/t1"
             for client in (alice, bob):
                 private = [
                     r
@@ -74,8 +74,8 @@ async def test_plain_clients_browse_sit_and_play_with_text(
                 + (table.hand.chips_in_play() if table.hand else 0)
                 == 350
             )
-            info = await lobby(bob, xmpp_server.component)
-            assert info[f"t1@{xmpp_server.component}"]["players"] == "2"
+            info = await lobby(bob, any_server.component)
+            assert info[f"t1@{any_server.component}"]["players"] == "2"
         finally:
             await alice.close()
             await bob.close()
