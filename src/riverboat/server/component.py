@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -38,13 +39,15 @@ from riverboat.table.errors import (
     TableError,
     UnknownTableError,
 )
-from riverboat.table.events import Event, HoleCardsDealt, PlayerId
+from riverboat.table.events import Event, HandEnded, HoleCardsDealt, PlayerId
+from riverboat.table.history import dumps
 from riverboat.table.snapshot import snapshot
 from riverboat.table.table import Table
 from riverboat.table.views import view_for
 
 log = logging.getLogger(__name__)
 MUC_USER = "http://jabber.org/protocol/muc#user"
+HISTORY_KEPT = 1000
 ROOM_CONFIG = {
     "muc#roomconfig_persistentroom": True,
     "muc#roomconfig_publicroom": True,
@@ -72,6 +75,8 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         self._room_by_jid: dict[str, Room] = {}
         self.names: dict[str, dict[PlayerId, str]] = {t: {} for t in tables}
         self.contacts: dict[str, JID] = {}
+        self.histories: dict[str, deque[str]] = {t: deque(maxlen=HISTORY_KEPT) for t in tables}
+        """The last finished hands of each table, as PHH (the store keeps them for good)."""
         self._joins: dict[str, asyncio.Future[Presence]] = {}
         self._action_limit = RateLimiter(settings.action_limit)
         self._chat_limit = RateLimiter(settings.chat_limit)
@@ -211,7 +216,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
 
     def _disco_items(self, jid: JID, node: str | None, ifrom: JID, data: Any) -> DiscoItems:
         items = DiscoItems()
-        for table_id in self.rooms:
+        for table_id in (t for t in self._tables if t in self.rooms):  # configuration order
             items.add_item(self.table_jid(table_id), name=self._title(table_id))
         return items
 
@@ -247,6 +252,8 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         room = self.rooms.get(table_id)
         names = self.names[table_id]
         for event in events:
+            if isinstance(event, HandEnded):
+                self._keep_history(table_id)
             public = rename(view_for(event, None), names)
             if room is not None:
                 self._send_event(room.jid, "groupchat", room.dealer, public, describe(public))
@@ -260,6 +267,20 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
                 contact = self.contacts.get(owner)
                 if contact is not None:
                     self._send_event(contact, "chat", self.dealer_jid(table_id), private, body)
+
+    def _keep_history(self, table_id: str) -> None:
+        finished = self._tables[table_id].last_hand
+        if finished is None:
+            return
+        names = self.names[table_id]
+        self.histories[table_id].append(
+            dumps(
+                finished,
+                table=table_id,
+                names={p: names.get(p, p) for p in finished.plan.players},
+                extra={"jids": list(finished.plan.players)},
+            )
+        )
 
     def _send_event(self, to: JID, mtype: str, sender: JID, event: Event, body: str) -> None:
         message = self.make_message(mto=to, mbody=body, mtype=mtype, mfrom=sender)
