@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from xml.sax.saxutils import escape, quoteattr
 
 from slixmpp import Iq, Message
 from slixmpp.xmlstream import ElementBase, register_stanza_plugin
@@ -61,3 +62,15 @@ def register_stanzas() -> None:
     register_stanza_plugin(Iq, ActionPayload)
     register_stanza_plugin(Iq, TablePayload)
     register_stanza_plugin(Message, EventPayload)
+
+
+def event_message_xml(
+    *, to: str, sender: str, mtype: str, body: str, kind: str, seq: int, table: str, payload: str
+) -> str:
+    """An event message as XML text: the same stanza as ``Message`` + ``EventPayload`` build."""
+    return (
+        f"<message to={quoteattr(to)} from={quoteattr(sender)} type={quoteattr(mtype)}>"
+        f"<body>{escape(body)}</body>"
+        f"<event xmlns='{NS}' type={quoteattr(kind)} seq='{seq}' table={quoteattr(table)}>"
+        f"{escape(payload)}</event></message>"
+    )

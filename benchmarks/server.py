@@ -1,0 +1,267 @@
+"""The game server under load, over a real local ejabberd.
+
+N tables of bots (the bots in their own process, the component in its own process) play for a
+fixed time. Probe players (in this process) sit at some tables and act by IQ; a watcher
+connection in every room records when each broadcast arrives, which gives the action ->
+broadcast latency as another client sees it (same clock on both ends). CPU time comes from
+/proc for the component and for ejabberd (the baseline: what the stanzas cost the server).
+
+    python benchmarks/server.py --tables 50 --think 0.5 --seconds 60      # paced bots
+    python benchmarks/server.py --tables 8 --think 0 --seconds 30         # flat out
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from slixmpp import ClientXMPP
+
+from riverboat.devserver import LocalServer, ServerKind, start_server, stop_server
+from riverboat.devserver.accounts import register_account
+from riverboat.devserver.errors import RegistrationError
+from riverboat.devserver.process import free_ports, terminate
+from riverboat.protocol.codec import event_from_json
+from riverboat.protocol.stanzas import register_stanzas
+from riverboat.table import events as ev
+
+PLAINTEXT = {"feature_mechanisms": {"unencrypted_plain": True, "unencrypted_scram": True}}
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+def spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "riverboat.cli", *args],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+
+async def connect(server: LocalServer, user: str) -> Any:
+    try:
+        await register_account(server, user, "pw")
+    except RegistrationError as exc:
+        if "conflict" not in str(exc):
+            raise
+    xmpp = ClientXMPP(f"{user}@{server.domain}/bench", "pw", plugin_config=PLAINTEXT)
+    xmpp.enable_direct_tls = False
+    for plugin in ("xep_0030", "xep_0045"):
+        xmpp.register_plugin(plugin)
+    ready = asyncio.Event()
+    xmpp.add_event_handler("session_start", lambda _: (xmpp.send_presence(), ready.set()))
+    xmpp.connect(server.client_host, server.client_port)
+    async with asyncio.timeout(20):
+        await ready.wait()
+    return xmpp
+
+
+class Watcher:
+    """Spectator in every room: counts hands, stamps the arrival of each probe's action."""
+
+    def __init__(self) -> None:
+        self.hands = 0
+        self.arrivals: dict[tuple[str, int], float] = {}
+        self.counting = False
+
+    def on_message(self, message: Any) -> None:
+        if message["type"] != "groupchat" or not message["rb_event"]["type"]:
+            return
+        kind = message["rb_event"]["type"]
+        if kind == "hand-ended" and self.counting:
+            self.hands += 1
+        elif kind == "player-acted":
+            event = event_from_json(kind, message["rb_event"]["json"])
+            assert isinstance(event, ev.PlayerActed)
+            if event.player.startswith("probe"):
+                self.arrivals[(str(event.player), event.seq)] = time.perf_counter()
+
+
+class Probe:
+    """A player at one table acting by IQ (check or call) after ``think`` seconds."""
+
+    def __init__(self, xmpp: Any, nick: str, table_jid: str, think: float) -> None:
+        self.xmpp, self.nick, self.table_jid, self.think = xmpp, nick, table_jid, think
+        self.sent: list[tuple[float, int]] = []  # (send time, seq of the action-required)
+
+    def on_message(self, message: Any) -> None:
+        if message["type"] != "groupchat" or message["rb_event"]["type"] != "action-required":
+            return
+        event = event_from_json("action-required", message["rb_event"]["json"])
+        assert isinstance(event, ev.ActionRequired)
+        if event.player == self.nick:
+            asyncio.get_running_loop().create_task(self.act(event.seq))
+
+    async def act(self, seq: int) -> None:
+        await asyncio.sleep(self.think)
+        for kind in ("check", "call"):
+            iq = self.xmpp.make_iq_set(ito=self.table_jid)
+            iq["rb_action"]["type"] = kind
+            start = time.perf_counter()
+            try:
+                await iq.send(timeout=10)
+            except Exception:  # noqa: BLE001 - check refused: call instead; anything else: skip
+                continue
+            self.sent.append((start, seq))
+            return
+
+
+async def measure(server: LocalServer, args: argparse.Namespace, component: int) -> dict[str, Any]:
+    register_stanzas()
+    rooms: dict[str, str] = json.loads((server.data_dir / "rooms.json").read_text())
+    watcher_xmpp = await connect(server, "watcher")
+    watcher = Watcher()
+    watcher_xmpp.add_event_handler("message", watcher.on_message)
+    for room in rooms.values():
+        await watcher_xmpp.plugin["xep_0045"].join_muc_wait(
+            f"{room}@{server.muc}", "watcher", maxstanzas=0
+        )
+    probes = []
+    for i, (table_id, room) in enumerate(sorted(rooms.items())[: args.probes]):
+        nick = f"probe{i}"
+        xmpp = await connect(server, nick)
+        probe = Probe(xmpp, nick, f"{table_id}@{server.component}", args.think)
+        xmpp.add_event_handler("message", probe.on_message)
+        await xmpp.plugin["xep_0045"].join_muc_wait(f"{room}@{server.muc}", nick, maxstanzas=0)
+        iq = xmpp.make_iq_set(ito=probe.table_jid)
+        iq["rb_action"]["type"] = "sit"
+        await iq.send(timeout=10)
+        probes.append(probe)
+    await asyncio.sleep(args.warmup)
+    assert server.pid is not None
+    cpu0 = {"component": cpu_seconds(component), "ejabberd": cpu_seconds(server.pid)}
+    watcher.counting = True
+    start = time.perf_counter()
+    await asyncio.sleep(args.seconds)
+    elapsed = time.perf_counter() - start
+    watcher.counting = False
+    cpu = {
+        "component": cpu_seconds(component) - cpu0["component"],
+        "ejabberd": cpu_seconds(server.pid) - cpu0["ejabberd"],
+    }
+    latencies = []
+    for probe in probes:
+        for sent, _seq in probe.sent:
+            arrived = [
+                t for (nick, _s), t in watcher.arrivals.items() if nick == probe.nick and t >= sent
+            ]
+            if arrived:
+                latencies.append(min(arrived) - sent)
+    for xmpp in [watcher_xmpp, *(p.xmpp for p in probes)]:
+        xmpp.disconnect()
+    return {"hands": watcher.hands, "elapsed": elapsed, "cpu": cpu, "latencies": latencies}
+
+
+def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    hands, elapsed, cpu = result["hands"], result["elapsed"], result["cpu"]
+    lat = sorted(result["latencies"])
+    print(f"\n{args.tables} tables, bots thinking {args.think} s, {args.seconds:.0f} s measured")
+    print(f"  hands: {hands}  ({hands / elapsed:.1f} hands/s)")
+    if len(lat) >= 2:
+        q = statistics.quantiles(lat, n=100)
+        print(
+            f"  action -> broadcast (another client): p50 {statistics.median(lat) * 1e3:.1f} ms"
+            f"  p99 {q[98] * 1e3:.1f} ms  (n={len(lat)})"
+        )
+    if hands:
+        per = {k: v / hands * 1e3 for k, v in cpu.items()}
+        print(
+            f"  CPU per hand: component {per['component']:.2f} ms,"
+            f" ejabberd {per['ejabberd']:.2f} ms (baseline),"
+            f" ratio {per['component'] / max(per['ejabberd'], 1e-9):.2f}"
+        )
+        print(
+            f"  CPU use: component {cpu['component'] / elapsed * 100:.0f}%,"
+            f" ejabberd {cpu['ejabberd'] / elapsed * 100:.0f}% of one core"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tables", type=int, default=50)
+    parser.add_argument("--per-table", type=int, default=5, help="bots per table (5)")
+    parser.add_argument("--think", type=float, default=0.5)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--warmup", type=float, default=10)
+    parser.add_argument("--probes", type=int, default=10, help="tables with a probe player")
+    parser.add_argument("--next-hand-delay", type=float, default=None)
+    args = parser.parse_args()
+    delay = (
+        args.next_hand_delay
+        if args.next_hand_delay is not None
+        else (0.0 if args.think == 0 else 2.0)
+    )
+    with tempfile.TemporaryDirectory(prefix="riverboat-bench-") as tmp:
+        data = Path(tmp)
+        c2s, comp, http = free_ports(3)
+        server = start_server(
+            data, kind=ServerKind.EJABBERD, c2s_port=c2s, component_port=comp, http_port=http
+        )
+        children = []
+        try:
+            serve = spawn(
+                [
+                    "serve",
+                    "--data-dir",
+                    tmp,
+                    "--tables",
+                    str(args.tables),
+                    "--action-time",
+                    "10",
+                    "--next-hand-delay",
+                    str(delay),
+                ],
+                data / "serve.log",
+            )
+            children.append(serve)
+            deadline = time.monotonic() + 60
+            while b" ready with " not in (data / "serve.log").read_bytes():
+                if time.monotonic() > deadline or serve.poll() is not None:
+                    sys.exit("the component did not start: " + (data / "serve.log").read_text())
+                time.sleep(0.2)
+            children.append(
+                spawn(
+                    [
+                        "bots",
+                        "--data-dir",
+                        tmp,
+                        "--tables",
+                        str(args.tables),
+                        "--per-table",
+                        str(args.per_table),
+                        "--think",
+                        str(args.think),
+                        "--strategy",
+                        "calling",
+                    ],
+                    data / "bots.log",
+                )
+            )
+            result = asyncio.run(measure(server, args, serve.pid))
+            report(args, result)
+        finally:
+            for child in reversed(children):
+                terminate(child.pid, 10.0)
+                child.wait()
+            stop_server(data)
+
+
+if __name__ == "__main__":
+    main()
