@@ -64,7 +64,12 @@ async def connect(server: LocalServer, user: str) -> Any:
     for plugin in ("xep_0030", "xep_0045"):
         xmpp.register_plugin(plugin)
     ready = asyncio.Event()
-    xmpp.add_event_handler("session_start", lambda _: (xmpp.send_presence(), ready.set()))
+
+    def on_start(_: Any) -> None:
+        xmpp.send_presence()
+        ready.set()
+
+    xmpp.add_event_handler("session_start", on_start)
     xmpp.connect(server.client_host, server.client_port)
     async with asyncio.timeout(20):
         await ready.wait()

@@ -15,6 +15,7 @@ _COMMAND_MODULES = (
     "riverboat.devserver.cli",
     "riverboat.server.cli",
     "riverboat.demo.cli",
+    "riverboat.bots.cli",
 )
 
 
