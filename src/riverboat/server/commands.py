@@ -42,7 +42,11 @@ def run_intent(intent: Intent, player: PlayerId) -> Callable[[Table], list[Event
     def command(table: Table) -> list[Event]:
         match kind:
             case IntentKind.SIT:
-                return table.sit(player, intent.seat, intent.amount)
+                # Online, a player who sits down plays the next hand: they post (see
+                # docs/table.md; nothing is owed when a game is only starting).
+                events = table.sit(player, intent.seat, intent.amount)
+                table.post(player)
+                return events
             case IntentKind.STAND:
                 return table.stand(player)
             case IntentKind.SIT_OUT:

@@ -17,6 +17,7 @@ from typing import Any
 from slixmpp import JID, ComponentXMPP, Iq, Message, Presence
 from slixmpp.exceptions import IqError, IqTimeout, XMPPError
 from slixmpp.plugins.xep_0030.stanza import DiscoInfo, DiscoItems
+from slixmpp.plugins.xep_0045.stanza import register_plugins as register_muc_stanzas
 from slixmpp.xmlstream.handler import CoroutineCallback
 from slixmpp.xmlstream.matcher import StanzaPath
 
@@ -48,6 +49,7 @@ from riverboat.table.views import view_for
 log = logging.getLogger(__name__)
 MUC_USER = "http://jabber.org/protocol/muc#user"
 HISTORY_KEPT = 1000
+_FROM_DEALER = f"/{DEALER_NICK}"
 ROOM_CONFIG = {
     "muc#roomconfig_persistentroom": True,
     "muc#roomconfig_publicroom": True,
@@ -66,8 +68,11 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
     def __init__(self, settings: ServerSettings, tables: dict[str, Table]) -> None:
         super().__init__(settings.component, settings.secret, settings.host, settings.port)
         self.settings = settings
-        for plugin in ("xep_0030", "xep_0004", "xep_0128", "xep_0045", "xep_0199"):
+        # Only the plugins the component needs: slixmpp matches every incoming stanza against
+        # every registered handler, and the MUC client plugin's handlers are for clients.
+        for plugin in ("xep_0030", "xep_0004", "xep_0128"):
             self.register_plugin(plugin)
+        register_muc_stanzas()
         register_stanzas()
         self.book = RoomBook(settings.data_dir / "rooms.json")
         self.actors: dict[str, TableActor] = {}
@@ -98,6 +103,18 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
             disco.set_node_handler(
                 "get_info", jid=self.table_jid(table_id), handler=self._disco_info
             )
+
+    def _spawn_event(self, xml: Any) -> None:
+        """The room reflects every message the dealer posts back to the dealer: drop those
+        before slixmpp builds and dispatches a stanza for each (about a third of all traffic).
+        No one else can hold the nick ``Dealer`` while the dealer is in the room."""
+        if (
+            xml.get("type") == "groupchat"
+            and xml.tag.endswith("}message")
+            and (xml.get("from") or "").endswith(_FROM_DEALER)
+        ):
+            return
+        super()._spawn_event(xml)
 
     # --- addresses --------------------------------------------------------------------------
 
@@ -162,7 +179,9 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
 
     async def _configure(self, room: Room, created: bool) -> None:
         try:
-            form = await self.plugin["xep_0045"].get_room_config(room.jid, ifrom=room.dealer)
+            ask = self.make_iq_get(ito=room.jid, ifrom=room.dealer)
+            ask.enable("mucowner_query")
+            form = (await ask.send(timeout=10))["mucowner_query"]["form"]
             submit = self.plugin["xep_0004"].make_form(ftype="submit")
             for var, field in form.get_fields().items():
                 if var == "FORM_TYPE":
@@ -171,7 +190,9 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
                     submit.add_field(var=var, value=self._title(room.table_id))
                 elif var in ROOM_CONFIG:
                     submit.add_field(var=var, value=ROOM_CONFIG[var])
-            await self.plugin["xep_0045"].set_room_config(room.jid, submit, ifrom=room.dealer)
+            answer = self.make_iq_set(ito=room.jid, ifrom=room.dealer)
+            answer["mucowner_query"].append(submit)
+            await answer.send(timeout=10)
         except (IqError, IqTimeout, ValueError) as exc:
             log.warning("table %s: room configuration failed: %s (created=%s)",
                         room.table_id, exc, created)
@@ -402,14 +423,19 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         if occupant is None or occupant.role != "participant":
             return
         self.tell(room.table_id, real, "you are sending messages too fast: muted for 30 s")
-        muc = self.plugin["xep_0045"]
         try:
-            await muc.set_role(room.jid, nick, "visitor", ifrom=room.dealer)
+            await self._set_role(room, nick, "visitor")
             await asyncio.sleep(30)
             if nick in room.occupants:
-                await muc.set_role(room.jid, nick, "participant", ifrom=room.dealer)
+                await self._set_role(room, nick, "participant")
         except (IqError, IqTimeout) as exc:
             log.info("table %s: cannot change %s's voice: %s", room.table_id, nick, exc)
+
+    async def _set_role(self, room: Room, nick: str, role: str) -> None:
+        iq = self.make_iq_set(ito=room.jid, ifrom=room.dealer)
+        iq["mucadmin_query"]["item"]["nick"] = nick
+        iq["mucadmin_query"]["item"]["role"] = role
+        await iq.send(timeout=10)
 
     # --- shutdown ---------------------------------------------------------------------------
 

@@ -70,14 +70,16 @@ def plan_next_hand(
     """Choose the button, the seats dealt in and the dead posts; ``None`` if under two play.
 
     ``button`` forces the button (replays); otherwise it moves from ``previous_button``.
-    Updates the seats' ``waiting`` / ``post_now`` flags for those who enter.
+    Changes nothing: ``Table.start_hand`` applies the plan (``Seat.enter``).
     """
     numbers = sorted(n for n, s in seats.items() if s.eligible)
     if len(numbers) < 2:
         return None
     active = [n for n in numbers if not seats[n].waiting]
+    owing = True
     if len(active) < 2 or config.variant.uses_bring_in or not any(config.blinds):
         active = list(numbers)  # a game (re)starts, or a game without blinds: all are dealt in
+        owing = False  # ... and nobody owes a dead blind to enter
     if button is None:
         button = _cycle_after(active, previous_button)[0]
     elif button not in numbers:
@@ -93,7 +95,10 @@ def plan_next_hand(
     dead = frozenset(
         n
         for position, n in enumerate(dealt)
-        if seats[n].waiting and seats[n].post_now and not _posts_blind(config, position, len(dealt))
+        if owing
+        and seats[n].waiting
+        and seats[n].post_now
+        and not _posts_blind(config, position, len(dealt))
     )
     return HandPlan(
         hand_no=hand_no,
