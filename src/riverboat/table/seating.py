@@ -98,7 +98,7 @@ def plan_next_hand(
         if owing
         and seats[n].waiting
         and seats[n].post_now
-        and not _posts_blind(config, position, len(dealt))
+        and not _is_big_blind(config, position, len(dealt))
     )
     return HandPlan(
         hand_no=hand_no,
@@ -115,10 +115,11 @@ def _big_blind_position(config: TableConfig) -> int:
     return max(range(len(blinds)), key=lambda i: (blinds[i], i)) if any(blinds) else -1
 
 
-def _posts_blind(config: TableConfig, position: int, count: int) -> bool:
-    if count == 2:
-        return any(config.blinds)
-    return position < len(config.blinds) and config.blinds[position] > 0
+def _is_big_blind(config: TableConfig, position: int, count: int) -> bool:
+    """Whether ``position`` posts the big blind (heads-up: the player after the button)."""
+    if not any(config.blinds):
+        return False
+    return position == (0 if count == 2 else _big_blind_position(config))
 
 
 def _choose(
