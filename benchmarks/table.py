@@ -21,7 +21,7 @@ from pokerkit import Automation, Card, Deck, NoLimitTexasHoldem, State
 
 from riverboat.table.cards import ScriptedDeal
 from riverboat.table.config import TableConfig, Variant
-from riverboat.table.events import PlayerId, SeatNo
+from riverboat.table.events import PlayerId
 from riverboat.table.table import Table
 
 PLAYERS = 6
@@ -103,16 +103,27 @@ def _last_to_act(state: State) -> bool:
     return len(state.actor_indices) == 1
 
 
-def runtime_hand(deal: Deal, policy: Policy) -> tuple[tuple[int, ...], float | None]:
+class RuntimeTable:
+    """One long-lived table, as the game server keeps it; stacks are reset between hands so
+    that every hand starts like the raw side's (the button moves on as usual)."""
+
+    def __init__(self) -> None:
+        self.table = Table(TableConfig(variant=Variant.NLHE, seats=PLAYERS, blinds=(1, 2)))
+        for i in range(PLAYERS):
+            self.table.sit(PlayerId(f"p{i}"), i + 1, STACK)
+
+    def __call__(self, deal: Deal, policy: Policy) -> tuple[tuple[int, ...], float | None]:
+        for seat in self.table.seats.values():
+            seat.stack = STACK
+        return runtime_hand(self.table, deal, policy)
+
+
+def runtime_hand(
+    table: Table, deal: Deal, policy: Policy
+) -> tuple[tuple[int, ...], float | None]:
     holes, board = deal
-    table = Table(TableConfig(variant=Variant.NLHE, seats=PLAYERS, blinds=(1, 2)))
-    players = [PlayerId(f"p{i}") for i in range(PLAYERS)]
-    for i, player in enumerate(players):
-        table.sit(player, i + 1, STACK)
-    # Seat 6 holds the button, so seat k is pokerkit's player index k-1, as on the raw side.
-    table.start_hand(
-        button=SeatNo(PLAYERS), cards=ScriptedDeal(dict(enumerate(holes)), list(board))
-    )
+    # The deal is by pokerkit player index (first after the button ... button), as raw.
+    table.start_hand(cards=ScriptedDeal(dict(enumerate(holes)), list(board)))
     showdown: float | None = None
     # Like the game server: the player to act sends an intent and the table runs it. A check is
     # tried where it is legal (can_check is cheap); otherwise the policy folds or calls.
@@ -138,7 +149,9 @@ def runtime_hand(deal: Deal, policy: Policy) -> tuple[tuple[int, ...], float | N
 def run(name: str, deals: list[Deal], policy: Policy) -> tuple[float, float]:
     print(f"\n{name}: {len(deals)} hands")
     results = {}
-    for side, play in (("pokerkit", raw_hand), ("riverboat", runtime_hand)):
+    sides: tuple[tuple[str, Callable[[Deal, Policy], tuple[tuple[int, ...], float | None]]], ...]
+    sides = (("pokerkit", raw_hand), ("riverboat", RuntimeTable()))
+    for side, play in sides:
         showdowns: list[float] = []
         stacks = []
         start = time.perf_counter()

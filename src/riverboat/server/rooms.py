@@ -8,11 +8,28 @@ is the owner. Room names are kept in the data folder so that a restart rejoins t
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from slixmpp import JID
+from slixmpp.exceptions import IqError, IqTimeout
+
+log = logging.getLogger(__name__)
+ROOM_CONFIG = {
+    "muc#roomconfig_persistentroom": True,
+    "muc#roomconfig_publicroom": True,
+    "muc#roomconfig_whois": "moderators",
+    "muc#roomconfig_membersonly": False,
+    "muc#roomconfig_moderatedroom": False,
+    "muc#roomconfig_changesubject": False,
+    "muc#roomconfig_passwordprotectedroom": False,
+    "muc#roomconfig_allowpm": "anyone",
+    "allow_private_messages": True,
+    "muc#roomconfig_enablelogging": False,
+}
 
 
 def new_room_name(table_id: str) -> str:
@@ -71,3 +88,33 @@ class Room:
             if occupant.jid is not None and occupant.jid.bare == bare:
                 return occupant.nick
         return None
+
+
+async def configure_room(xmpp: Any, room: Room, title: str, created: bool) -> None:
+    """Answer the room's configuration form as its owner (the dealer): ROOM_CONFIG, ``title``."""
+    try:
+        ask = xmpp.make_iq_get(ito=room.jid, ifrom=room.dealer)
+        ask.enable("mucowner_query")
+        form = (await ask.send(timeout=10))["mucowner_query"]["form"]
+        submit = xmpp.plugin["xep_0004"].make_form(ftype="submit")
+        for var, field_ in form.get_fields().items():
+            if var == "FORM_TYPE":
+                submit.add_field(var=var, ftype="hidden", value=field_["value"])
+            elif var == "muc#roomconfig_roomname":
+                submit.add_field(var=var, value=title)
+            elif var in ROOM_CONFIG:
+                submit.add_field(var=var, value=ROOM_CONFIG[var])
+        answer = xmpp.make_iq_set(ito=room.jid, ifrom=room.dealer)
+        answer["mucowner_query"].append(submit)
+        await answer.send(timeout=10)
+    except (IqError, IqTimeout, ValueError) as exc:
+        log.warning("table %s: room configuration failed: %s (created=%s)",
+                    room.table_id, exc, created)
+
+
+async def set_role(xmpp: Any, room: Room, nick: str, role: str) -> None:
+    """Give an occupant a role (``visitor`` mutes, ``participant`` gives the voice back)."""
+    iq = xmpp.make_iq_set(ito=room.jid, ifrom=room.dealer)
+    iq["mucadmin_query"]["item"]["nick"] = nick
+    iq["mucadmin_query"]["item"]["role"] = role
+    await iq.send(timeout=10)

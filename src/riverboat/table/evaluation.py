@@ -109,7 +109,15 @@ class _Eval7Hand(Hand):
         """Evaluate like pokerkit's ``from_game``, through eval7 whenever that is exact."""
         hole = _clean(hole_cards)
         board = _clean(board_cards)
-        value = cls._value_of(hole, board)
+        # pokerkit asks for the same hands ~80 times in a 6-way showdown: remember values.
+        values = _VALUES[cls]
+        value = values.get((hole, board))
+        if value is None:
+            value = cls._value_of(hole, board)
+            if value is not None:
+                if len(values) >= MEMO_LIMIT:
+                    values.clear()
+                values[hole, board] = value
         if value is not None:
             return cls._make(value, (hole, board), None)
         best = cls._original.from_game(hole, board).cards  # raises exactly as pokerkit
@@ -198,6 +206,7 @@ class FastOmahaHoldemHand(_Eval7Hand, OmahaHoldemHand):
 
 
 _MemoKey = tuple[_Cards, _Cards]
+_VALUES: dict[type, dict[_MemoKey, int]] = {FastStandardHighHand: {}, FastOmahaHoldemHand: {}}
 _MemoEntry = tuple[Hand | None, tuple[Any, ...]]  # (hand, ValueError args when hand is None)
 
 

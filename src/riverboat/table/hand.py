@@ -7,15 +7,14 @@ every pokerkit operation into table events (:mod:`riverboat.table.operations`).
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 from pokerkit import Automation, Card, HandHistory, Mode, Poker, State
 
+from riverboat.table import rule_warnings
 from riverboat.table.cards import CardSource, parse_cards
 from riverboat.table.config import TableConfig, Variant
 from riverboat.table.errors import AmountOutOfRangeError, CardError, IllegalActionError
@@ -140,35 +139,25 @@ class HandRunner:
 
     # --- plumbing ---------------------------------------------------------------------------
 
-    @contextmanager
-    def _warnings_as_errors(self) -> Iterator[None]:
-        if not self.live:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                yield
-            return
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            # Expected when a draw game reshuffles its discards (see _refill).
-            warnings.filterwarnings("ignore", message="Returning reserved")
-            yield
-
     def _guard(self, call: Callable[[], T]) -> T:
-        """Run pokerkit code with its warnings as errors (live) and its refusals translated
-        into domain errors. Nested calls share the outer call's (costly) warnings context."""
+        """Run pokerkit code with its rule warnings as errors (live) or ignored (replays), and
+        its refusals translated into domain errors. Nested calls share the outer call's."""
         if self._guarded:
             return call()
         self._guarded = True
+        previous = rule_warnings.set_mode(
+            rule_warnings.Mode.STRICT if self.live else rule_warnings.Mode.QUIET
+        )
         try:
-            with self._warnings_as_errors():
-                return call()
-        except UserWarning as exc:
+            return call()
+        except rule_warnings.RuleWarningError as exc:
             raise CardError(f"refused by the rules engine: {str(exc).lower()}") from exc
         except ValueError as exc:
             if isinstance(exc, IllegalActionError):
                 raise
             raise IllegalActionError(_lower_first(str(exc))) from exc
         finally:
+            rule_warnings.set_mode(previous)
             self._guarded = False
 
     def _new_events(self, next_seq: Callable[[], int]) -> list[Event]:
