@@ -18,8 +18,24 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="open N identical NLHE tables instead of the default set")
     parser.add_argument("--action-time", type=float, default=20.0, help="seconds per decision")
     parser.add_argument("--next-hand-delay", type=float, default=2.0)
+    parser.add_argument("--admin", action="append", type=_bare_jid, metavar="JID",
+                        help="a bare JID allowed to open tables with the 'open-table' ad-hoc "
+                        "command (repeatable; default: admin@<the local server's domain>)")
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.set_defaults(func=run)
+
+
+def _bare_jid(value: str) -> str:
+    from slixmpp import JID
+    from slixmpp.jid import InvalidJID
+
+    try:
+        jid = JID(value)
+    except InvalidJID as exc:
+        raise argparse.ArgumentTypeError(f"not a JID: {value!r} ({exc})") from None
+    if not jid.user or jid.resource:
+        raise argparse.ArgumentTypeError(f"an admin is a bare JID (user@domain), not {value!r}")
+    return str(jid.bare)
 
 
 def settings_from_args(args: argparse.Namespace) -> Any:
@@ -40,6 +56,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
         data_dir=server.data_dir,
         tables=tables,
         next_hand_delay=args.next_hand_delay,
+        admins=tuple(args.admin or (f"admin@{server.domain}",)),
     )
 
 

@@ -1,12 +1,14 @@
-"""Intents -> table commands, run inside the table's actor."""
+"""Intents -> table commands, run inside the table's actor; table errors -> error replies."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from riverboat.protocol.errors import stanza_error
 from riverboat.protocol.intents import Intent, IntentKind
-from riverboat.table.errors import BadRequestError, IllegalActionError
+from riverboat.protocol.namespace import NS
+from riverboat.table.errors import BadRequestError, IllegalActionError, TableError
 from riverboat.table.events import Event, PlayerId
 from riverboat.table.table import Table
 
@@ -77,3 +79,15 @@ def run_intent(intent: Intent, player: PlayerId) -> Callable[[Table], list[Event
         raise IllegalActionError(f"{kind.value} is not available at this table")
 
     return command
+
+
+def reply_error(iq: Any, error: TableError) -> None:
+    """Answer ``iq`` with the XMPP error for ``error`` and its ``urn:riverboat:0`` condition."""
+    condition, etype, attrs = stanza_error(error)
+    reply = iq.reply(clear=True)
+    reply["error"]["type"] = etype
+    reply["error"]["condition"] = condition
+    reply["error"]["text"] = str(error)
+    app = reply["error"].xml.makeelement(f"{{{NS}}}{error.condition}", attrs)
+    reply["error"].xml.append(app)
+    reply.send()

@@ -15,24 +15,25 @@ from collections.abc import Callable
 from typing import Any
 
 from slixmpp import JID, ComponentXMPP, Iq, Message, Presence
-from slixmpp.exceptions import IqError, IqTimeout, XMPPError
+from slixmpp.exceptions import XMPPError
 from slixmpp.plugins.xep_0030.stanza import DiscoInfo, DiscoItems
 from slixmpp.plugins.xep_0045.stanza import register_plugins as register_muc_stanzas
 from slixmpp.xmlstream.handler import CoroutineCallback
 from slixmpp.xmlstream.matcher import StanzaPath
 
 from riverboat.protocol.codec import event_to_json, event_type
-from riverboat.protocol.errors import stanza_error
 from riverboat.protocol.intents import HELP_TEXT, Intent, IntentKind, parse_command
-from riverboat.protocol.namespace import DEALER_NICK, DEALER_NODE, DISCO_FORM_TYPE, NS
+from riverboat.protocol.namespace import DEALER_NICK, DEALER_NODE
 from riverboat.protocol.snapshot_codec import snapshot_to_json
 from riverboat.protocol.stanzas import event_message_xml, register_stanzas
 from riverboat.protocol.text import describe, hole_cards_body
 from riverboat.server.actor import TableActor
-from riverboat.server.commands import intent_from_action, run_intent
-from riverboat.server.naming import rename
+from riverboat.server.admin import AdminCommands
+from riverboat.server.commands import intent_from_action, reply_error, run_intent
+from riverboat.server.lobby import table_info
+from riverboat.server.naming import rename, unique_name
 from riverboat.server.ratelimit import RateLimiter
-from riverboat.server.rooms import Occupant, Room, RoomBook
+from riverboat.server.rooms import Occupant, Room, RoomBook, configure_room, mute, send_join
 from riverboat.server.settings import ServerSettings
 from riverboat.table.errors import (
     BadRequestError,
@@ -50,18 +51,6 @@ log = logging.getLogger(__name__)
 MUC_USER = "http://jabber.org/protocol/muc#user"
 HISTORY_KEPT = 1000
 _FROM_DEALER = f"/{DEALER_NICK}"
-ROOM_CONFIG = {
-    "muc#roomconfig_persistentroom": True,
-    "muc#roomconfig_publicroom": True,
-    "muc#roomconfig_whois": "moderators",
-    "muc#roomconfig_membersonly": False,
-    "muc#roomconfig_moderatedroom": False,
-    "muc#roomconfig_changesubject": False,
-    "muc#roomconfig_passwordprotectedroom": False,
-    "muc#roomconfig_allowpm": "anyone",
-    "allow_private_messages": True,
-    "muc#roomconfig_enablelogging": False,
-}
 
 
 class GameComponent(ComponentXMPP):  # type: ignore[misc]
@@ -70,7 +59,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         self.settings = settings
         # Only the plugins the component needs: slixmpp matches every incoming stanza against
         # every registered handler, and the MUC client plugin's handlers are for clients.
-        for plugin in ("xep_0030", "xep_0004", "xep_0128"):
+        for plugin in ("xep_0030", "xep_0004", "xep_0128", "xep_0050"):
             self.register_plugin(plugin)
         register_muc_stanzas()
         register_stanzas()
@@ -86,6 +75,8 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         self._action_limit = RateLimiter(settings.action_limit)
         self._chat_limit = RateLimiter(settings.chat_limit)
         self._tables = tables
+        """Every table in opening order: the configured ones, then those opened at run time."""
+        self.titles = {t: t for t in tables} | {s.table_id: s.name for s in settings.tables}
         self.ready = asyncio.Event()
         self.stopping = False
         self.add_event_handler("session_start", self._on_session_start)
@@ -103,6 +94,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
             disco.set_node_handler(
                 "get_info", jid=self.table_jid(table_id), handler=self._disco_info
             )
+        self.admin = AdminCommands(self)
 
     def _spawn_event(self, xml: Any) -> None:
         """The room reflects every message the dealer posts back to the dealer: drop those
@@ -127,18 +119,46 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
     # --- start-up: rooms, actors ------------------------------------------------------------
 
     async def _on_session_start(self, _: Any) -> None:
-        for table_id, table in self._tables.items():
-            if table_id not in self.actors:
-                actor = TableActor(
-                    table_id, table, self,
-                    next_hand_delay=self.settings.next_hand_delay,
-                    start_delay=self.settings.start_delay,
-                )
-                self.actors[table_id] = actor
-                actor.start()
+        for table_id in self._tables:
+            self._start_actor(table_id)
         await asyncio.gather(*(self._open_room(t) for t in self._tables))
         self.ready.set()
         log.info("component %s ready with %d tables", self.boundjid, len(self.rooms))
+
+    def _start_actor(self, table_id: str) -> None:
+        if table_id not in self.actors:
+            actor = TableActor(
+                table_id, self._tables[table_id], self,
+                next_hand_delay=self.settings.next_hand_delay,
+                start_delay=self.settings.start_delay,
+            )
+            self.actors[table_id] = actor
+            actor.start()
+
+    def has_table(self, table_id: str) -> bool:
+        return table_id in self._tables
+
+    async def add_table(self, table_id: str, title: str, table: Table) -> Room | None:
+        """Open a table at run time as the configured ones open (actor, disco node, room), after
+        them in the lobby, until the process stops. None (and no trace) if no room opens."""
+        if table_id in self._tables or table_id == DEALER_NODE:
+            raise ValueError(f"table id {table_id!r} is taken")
+        self._tables[table_id] = table
+        self.titles[table_id] = title
+        self.names[table_id] = {}
+        self.histories[table_id] = deque(maxlen=HISTORY_KEPT)
+        self._start_actor(table_id)
+        disco = self.plugin["xep_0030"]
+        jid = self.table_jid(table_id)
+        disco.set_node_handler("get_info", jid=jid, handler=self._disco_info)
+        await self._open_room(table_id)
+        room = self.rooms.get(table_id)
+        if room is None:
+            disco.del_node_handler("get_info", jid, None)
+            await self.actors.pop(table_id).stop()
+            for record in (self._tables, self.titles, self.names, self.histories):
+                del record[table_id]
+        return room
 
     async def _open_room(self, table_id: str) -> None:
         for _attempt in range(5):
@@ -154,7 +174,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
                 if presence["muc"]["affiliation"] == "owner":
                     room.owned = True
                     self.rooms[table_id] = room
-                    await self._configure(room, created=201 in codes)
+                    await configure_room(self, room, self._title(table_id), 201 in codes)
                     return
                 log.warning("table %s: room %s is owned by someone else", table_id, room_jid)
                 self.send_presence(pto=f"{room_jid}/{DEALER_NICK}", pfrom=room.dealer,
@@ -166,42 +186,15 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
     async def _join(self, room: Room) -> Presence:
         future: asyncio.Future[Presence] = asyncio.get_running_loop().create_future()
         self._joins[room.jid.bare] = future
-        presence = self.make_presence(pto=f"{room.jid}/{DEALER_NICK}", pfrom=room.dealer)
-        muc = presence.xml.makeelement("{http://jabber.org/protocol/muc}x", {})
-        muc.append(muc.makeelement("{http://jabber.org/protocol/muc}history", {"maxstanzas": "0"}))
-        presence.xml.append(muc)
-        presence.send()
+        send_join(self, room, DEALER_NICK)
         try:
             async with asyncio.timeout(10):
                 return await future
         finally:
             self._joins.pop(room.jid.bare, None)
 
-    async def _configure(self, room: Room, created: bool) -> None:
-        try:
-            ask = self.make_iq_get(ito=room.jid, ifrom=room.dealer)
-            ask.enable("mucowner_query")
-            form = (await ask.send(timeout=10))["mucowner_query"]["form"]
-            submit = self.plugin["xep_0004"].make_form(ftype="submit")
-            for var, field in form.get_fields().items():
-                if var == "FORM_TYPE":
-                    submit.add_field(var=var, ftype="hidden", value=field["value"])
-                elif var == "muc#roomconfig_roomname":
-                    submit.add_field(var=var, value=self._title(room.table_id))
-                elif var in ROOM_CONFIG:
-                    submit.add_field(var=var, value=ROOM_CONFIG[var])
-            answer = self.make_iq_set(ito=room.jid, ifrom=room.dealer)
-            answer["mucowner_query"].append(submit)
-            await answer.send(timeout=10)
-        except (IqError, IqTimeout, ValueError) as exc:
-            log.warning("table %s: room configuration failed: %s (created=%s)",
-                        room.table_id, exc, created)
-
     def _title(self, table_id: str) -> str:
-        for spec in self.settings.tables:
-            if spec.table_id == table_id:
-                return spec.name
-        return table_id
+        return self.titles.get(table_id, table_id)
 
     # --- presence: our joins and the occupants ---------------------------------------------
 
@@ -243,29 +236,10 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
 
     def _disco_info(self, jid: JID, node: str | None, ifrom: JID, data: Any) -> DiscoInfo:
         table_id = JID(jid).user
-        info = DiscoInfo()
-        info.add_identity("game", "poker", name=self._title(table_id))
-        info.add_feature(NS)
-        info.add_feature("http://jabber.org/protocol/disco#info")
-        table, room = self._tables.get(table_id), self.rooms.get(table_id)
-        if table is None or room is None:
-            return info
-        low, high = table.config.buy_in_range
-        form = self.plugin["xep_0004"].make_form(ftype="result")
-        form.add_field(var="FORM_TYPE", ftype="hidden", value=DISCO_FORM_TYPE)
-        for var, value in (
-            ("name", self._title(table_id)),
-            ("variant", table.config.variant.name),
-            ("stakes", table.config.stakes),
-            ("seats", str(table.config.seats)),
-            ("players", str(len(table.seats))),
-            ("room", room.jid.bare),
-            ("buy_in_min", str(low)),
-            ("buy_in_max", str(high)),
-        ):
-            form.add_field(var=var, value=value)
-        info.append(form)
-        return info
+        return table_info(
+            self._title(table_id), self._tables.get(table_id), self.rooms.get(table_id),
+            self.plugin["xep_0004"].make_form,
+        )
 
     # --- publishing events (the actor's sink) ----------------------------------------------
 
@@ -333,7 +307,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
             self.contacts[sender.bare] = sender
             await self._perform(actor, sender, intent)
         except TableError as exc:
-            self._reply_error(iq, exc)
+            reply_error(iq, exc)
             return
         iq.reply().send()
 
@@ -341,23 +315,13 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         try:
             actor = self._actor(iq["to"].user)
         except TableError as exc:
-            self._reply_error(iq, exc)
+            reply_error(iq, exc)
             return
         viewer = PlayerId(iq["from"].bare)
         view = snapshot(actor.table, viewer)  # a read: atomic on the actor's event loop
         reply = iq.reply()
         reply["rb_table"]["seq"] = str(view.seq)
         reply["rb_table"]["json"] = snapshot_to_json(view, self.names[actor.table_id])
-        reply.send()
-
-    def _reply_error(self, iq: Iq, error: TableError) -> None:
-        condition, etype, attrs = stanza_error(error)
-        reply = iq.reply(clear=True)
-        reply["error"]["type"] = etype
-        reply["error"]["condition"] = condition
-        reply["error"]["text"] = str(error)
-        app = reply["error"].xml.makeelement(f"{{{NS}}}{error.condition}", attrs)
-        reply["error"].xml.append(app)
         reply.send()
 
     async def _perform(self, actor: TableActor, sender: JID, intent: Intent) -> list[Event]:
@@ -368,7 +332,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         if intent.kind is IntentKind.SIT:
             room = self.rooms[table_id]
             display = room.nick_of(sender.bare) or sender.user or sender.bare
-            self.names[table_id].setdefault(player, _unique(display, self.names[table_id]))
+            self.names[table_id].setdefault(player, unique_name(display, self.names[table_id]))
         command: Callable[[Table], list[Event]] = run_intent(intent, player)
         return await actor.call(command)
 
@@ -423,19 +387,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         if occupant is None or occupant.role != "participant":
             return
         self.tell(room.table_id, real, "you are sending messages too fast: muted for 30 s")
-        try:
-            await self._set_role(room, nick, "visitor")
-            await asyncio.sleep(30)
-            if nick in room.occupants:
-                await self._set_role(room, nick, "participant")
-        except (IqError, IqTimeout) as exc:
-            log.info("table %s: cannot change %s's voice: %s", room.table_id, nick, exc)
-
-    async def _set_role(self, room: Room, nick: str, role: str) -> None:
-        iq = self.make_iq_set(ito=room.jid, ifrom=room.dealer)
-        iq["mucadmin_query"]["item"]["nick"] = nick
-        iq["mucadmin_query"]["item"]["role"] = role
-        await iq.send(timeout=10)
+        await mute(self, room, nick, seconds=30)
 
     # --- shutdown ---------------------------------------------------------------------------
 
@@ -449,11 +401,3 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         with contextlib.suppress(Exception):
             await self.disconnect(wait=timeout)
 
-
-def _unique(name: str, names: dict[PlayerId, str]) -> str:
-    taken = set(names.values())
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate = f"{name}{n}"
-        n += 1
-    return candidate

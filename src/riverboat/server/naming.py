@@ -23,3 +23,13 @@ def rename(event: ev.Event, names: dict[PlayerId, str]) -> ev.Event:
         elif f.name == "amounts":
             changes["amounts"] = tuple((seat, name(p), amount) for seat, p, amount in value)
     return replace(event, **cast(Any, changes)) if changes else event
+
+
+def unique_name(name: str, names: dict[PlayerId, str]) -> str:
+    """``name``, or ``name2``, ``name3``… if a player at the table already has it."""
+    taken = set(names.values())
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate = f"{name}{n}"
+        n += 1
+    return candidate

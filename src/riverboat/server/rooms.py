@@ -1,4 +1,4 @@
-"""Table rooms on the server's MUC service: names, ownership, occupants.
+"""Table rooms on the server's MUC service: names, ownership, occupants, configuration, voice.
 
 The component creates each room persistent, under a name nobody can guess before it is
 announced, sits in it as ``Dealer`` and runs the table only if its own join presence says it
@@ -7,6 +7,7 @@ is the owner. Room names are kept in the data folder so that a restart rejoins t
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -112,8 +113,27 @@ async def configure_room(xmpp: Any, room: Room, title: str, created: bool) -> No
                     room.table_id, exc, created)
 
 
-async def set_role(xmpp: Any, room: Room, nick: str, role: str) -> None:
-    """Give an occupant a role (``visitor`` mutes, ``participant`` gives the voice back)."""
+def send_join(xmpp: Any, room: Room, nick: str) -> None:
+    """The dealer's join presence (no history): the room answers with our own presence."""
+    presence = xmpp.make_presence(pto=f"{room.jid}/{nick}", pfrom=room.dealer)
+    muc = presence.xml.makeelement("{http://jabber.org/protocol/muc}x", {})
+    muc.append(muc.makeelement("{http://jabber.org/protocol/muc}history", {"maxstanzas": "0"}))
+    presence.xml.append(muc)
+    presence.send()
+
+
+async def mute(xmpp: Any, room: Room, nick: str, seconds: float) -> None:
+    """Take an occupant's voice for ``seconds`` (role ``visitor``), then give it back."""
+    try:
+        await _set_role(xmpp, room, nick, "visitor")
+        await asyncio.sleep(seconds)
+        if nick in room.occupants:
+            await _set_role(xmpp, room, nick, "participant")
+    except (IqError, IqTimeout) as exc:
+        log.info("table %s: cannot change %s's voice: %s", room.table_id, nick, exc)
+
+
+async def _set_role(xmpp: Any, room: Room, nick: str, role: str) -> None:
     iq = xmpp.make_iq_set(ito=room.jid, ifrom=room.dealer)
     iq["mucadmin_query"]["item"]["nick"] = nick
     iq["mucadmin_query"]["item"]["role"] = role

@@ -38,6 +38,8 @@ class ServerSettings:
     """Seconds after a sit before a first hand starts (others may sit meanwhile)."""
     action_limit: RateLimit = field(default_factory=RateLimit)
     chat_limit: RateLimit = field(default_factory=lambda: RateLimit(burst=8.0, per_second=1.0))
+    admins: tuple[str, ...] = ()
+    """Bare JIDs allowed to administer the game server (the ad-hoc command ``open-table``)."""
 
 
 def default_tables(action_time: float = 20.0) -> tuple[TableSpec, ...]:
