@@ -307,9 +307,10 @@ class Table:
         index = self._index_of(player)
         assert self.hand is not None
         if self.hand.to_act != index:
-            actor = self.to_act
-            who = f"{actor}'s" if actor else "nobody's"
-            raise NotYourTurnError(f"it is not your turn: it is {who}")
+            # No name here: the message reaches the player, and identities are JIDs.
+            seat = self.hand.plan.seats[self.hand.to_act] if self.hand.to_act is not None else None
+            where = f"seat {seat} is to act" if seat is not None else "nobody is to act now"
+            raise NotYourTurnError(f"it is not your turn: {where}")
         return self.hand, index
 
     # Each player action: verify, can, do. ``do`` returns the events it caused.
