@@ -6,7 +6,6 @@ the big blind or posting a dead one, heads-up blinds) and of :class:`riverboat.t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TypeVar
 

@@ -32,11 +32,14 @@ from riverboat.table.errors import (
     InsufficientChipsError,
     NoHandError,
     NotYourTurnError,
+    RateLimitedError,
     SeatTakenError,
     TableError,
 )
 
 log = logging.getLogger(__name__)
+RATE_LIMIT_PAUSES = (0.2, 0.4, 0.8)
+"""Seconds to wait before sending again an action the server refused as too frequent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,9 +249,17 @@ class Bot:
         await self._play(client, decision, situation)
 
     async def _send(self, client: RiverboatClient, decision: Decision) -> None:
-        await client.act(
-            self.table, decision.kind, amount=decision.amount, cards=decision.cards or None
-        )
+        """Send ``decision``; when rate-limited (an error of type "wait"), wait and send again."""
+        for pause in (*RATE_LIMIT_PAUSES, None):
+            try:
+                await client.act(
+                    self.table, decision.kind, amount=decision.amount, cards=decision.cards or None
+                )
+                return
+            except RateLimitedError:
+                if pause is None:
+                    raise
+                await asyncio.sleep(pause)
 
     async def _play(
         self, client: RiverboatClient, decision: Decision, situation: Situation
@@ -257,7 +268,7 @@ class Bot:
         try:
             await self._send(client, decision)
             return
-        except (NotYourTurnError, NoHandError, HandInProgressError) as exc:
+        except (NotYourTurnError, NoHandError, HandInProgressError, RateLimitedError) as exc:
             log.debug("%s: %s refused: %s", self.user, decision, exc)
             return
         except AmountOutOfRangeError as exc:
@@ -274,7 +285,7 @@ class Bot:
             try:
                 await self._send(client, Decision(kind))
                 return
-            except (NotYourTurnError, NoHandError, HandInProgressError):
+            except (NotYourTurnError, NoHandError, HandInProgressError, RateLimitedError):
                 return
             except TableError:
                 continue
