@@ -20,7 +20,7 @@ from riverboat.devserver.accounts import register_account
 from riverboat.devserver.errors import RegistrationError
 from riverboat.server.component import GameComponent
 from riverboat.server.run import build_component, run_component
-from riverboat.server.settings import ServerSettings, TableSpec
+from riverboat.server.settings import ServerSettings, TableSpec, settings_for_server
 from riverboat.table.config import TableConfig, Variant
 
 PLAINTEXT = {"feature_mechanisms": {"unencrypted_plain": True, "unencrypted_scram": True}}
@@ -29,14 +29,9 @@ PLAINTEXT = {"feature_mechanisms": {"unencrypted_plain": True, "unencrypted_scra
 def settings_for(
     server: LocalServer, data_dir: Path, tables: tuple[TableSpec, ...] | None = None
 ) -> ServerSettings:
-    return ServerSettings(
-        component=server.component,
-        secret=server.component_secret,
-        host=server.component_host,
-        port=server.component_port,
-        muc=server.muc,
-        data_dir=data_dir,
-        tables=tables
+    return settings_for_server(
+        server,
+        tables
         or (
             TableSpec(
                 "t1",
@@ -44,6 +39,7 @@ def settings_for(
                 TableConfig(variant=Variant.NLHE, seats=6, blinds=(1, 2), action_time=5),
             ),
         ),
+        data_dir=data_dir,
         next_hand_delay=0.2,
         start_delay=0.3,
     )

@@ -35,7 +35,7 @@ from riverboat.devserver import LocalServer
 from riverboat.protocol.codec import event_from_json
 from riverboat.protocol.namespace import DEALER_NICK, NS
 from riverboat.server.component import GameComponent
-from riverboat.server.settings import ServerSettings, TableSpec
+from riverboat.server.settings import ServerSettings, TableSpec, settings_for_server
 from riverboat.table import events as ev
 from riverboat.table.config import TableConfig, Variant
 from riverboat.table.history import finishing_stacks_of
@@ -74,14 +74,10 @@ def flhe() -> TableConfig:
 def fast_settings(
     server: LocalServer, data_dir: Path, tables: tuple[TableSpec, ...]
 ) -> ServerSettings:
-    return ServerSettings(
-        component=server.component,
-        secret=server.component_secret,
-        host=server.component_host,
-        port=server.component_port,
-        muc=server.muc,
+    return settings_for_server(
+        server,
+        tables,
         data_dir=data_dir,
-        tables=tables,
         next_hand_delay=0.05,
         start_delay=0.2,
     )

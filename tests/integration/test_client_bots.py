@@ -22,7 +22,7 @@ from riverboat.devserver import LocalServer
 from riverboat.protocol.codec import event_to_json
 from riverboat.server.component import GameComponent
 from riverboat.server.run import build_component, run_component
-from riverboat.server.settings import ServerSettings, TableSpec
+from riverboat.server.settings import ServerSettings, TableSpec, settings_for_server
 from riverboat.table import events as ev
 from riverboat.table.config import TableConfig, Variant
 from riverboat.table.errors import (
@@ -51,14 +51,10 @@ TABLES = (
 def settings_for(
     server: LocalServer, data_dir: Path, tables: tuple[TableSpec, ...] = TABLES
 ) -> ServerSettings:
-    return ServerSettings(
-        component=server.component,
-        secret=server.component_secret,
-        host=server.component_host,
-        port=server.component_port,
-        muc=server.muc,
+    return settings_for_server(
+        server,
+        tables,
         data_dir=data_dir,
-        tables=tables,
         next_hand_delay=0.2,
         start_delay=0.2,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from slixmpp import Iq, Message
@@ -20,7 +21,22 @@ class ActionPayload(ElementBase):  # type: ignore[misc]
     interfaces = {"type", "amount", "seat", "cards"}
 
 
-class TablePayload(ElementBase):  # type: ignore[misc]
+class _JsonText:
+    """The ``json`` interface of a payload: the element's text."""
+
+    xml: Any
+
+    def get_json(self) -> str:
+        return str(self.xml.text or "")
+
+    def set_json(self, value: str) -> None:
+        self.xml.text = value
+
+    def del_json(self) -> None:
+        self.xml.text = None
+
+
+class TablePayload(_JsonText, ElementBase):  # type: ignore[misc]
     """``<table xmlns='urn:riverboat:0'/>``: snapshot request (IQ get) and answer (JSON text)."""
 
     name = "table"
@@ -28,17 +44,9 @@ class TablePayload(ElementBase):  # type: ignore[misc]
     plugin_attrib = "rb_table"
     interfaces = {"seq", "json"}
 
-    def get_json(self) -> str:
-        return self.xml.text or ""
-
-    def set_json(self, value: str) -> None:
-        self.xml.text = value
-
-    def del_json(self) -> None:
-        self.xml.text = None
 
 
-class EventPayload(ElementBase):  # type: ignore[misc]
+class EventPayload(_JsonText, ElementBase):  # type: ignore[misc]
     """``<event xmlns='urn:riverboat:0' type='…' seq='…' table='…'>{JSON}</event>``."""
 
     name = "event"
@@ -46,14 +54,6 @@ class EventPayload(ElementBase):  # type: ignore[misc]
     plugin_attrib = "rb_event"
     interfaces = {"type", "seq", "table", "json"}
 
-    def get_json(self) -> str:
-        return self.xml.text or ""
-
-    def set_json(self, value: str) -> None:
-        self.xml.text = value
-
-    def del_json(self) -> None:
-        self.xml.text = None
 
 
 @cache

@@ -40,21 +40,16 @@ def _bare_jid(value: str) -> str:
 
 def settings_from_args(args: argparse.Namespace) -> Any:
     from riverboat.devserver.state import load_local_server
-    from riverboat.server.settings import ServerSettings, default_tables, many_tables
+    from riverboat.server.settings import default_tables, many_tables, settings_for_server
 
     server = load_local_server(args.data_dir)
     tables = (
         many_tables(args.tables, args.action_time) if args.tables
         else default_tables(args.action_time)
     )
-    return ServerSettings(
-        component=server.component,
-        secret=server.component_secret,
-        host=server.component_host,
-        port=server.component_port,
-        muc=server.muc,
-        data_dir=server.data_dir,
-        tables=tables,
+    return settings_for_server(
+        server,
+        tables,
         next_hand_delay=args.next_hand_delay,
         admins=tuple(args.admin or (f"admin@{server.domain}",)),
     )

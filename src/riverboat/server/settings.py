@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from riverboat.table.config import TableConfig, Variant
 
@@ -40,6 +41,41 @@ class ServerSettings:
     chat_limit: RateLimit = field(default_factory=lambda: RateLimit(burst=8.0, per_second=1.0))
     admins: tuple[str, ...] = ()
     """Bare JIDs allowed to administer the game server (the ad-hoc command ``open-table``)."""
+
+
+class _XmppServer(Protocol):
+    """What the settings need of a server record (``riverboat.devserver.LocalServer``)."""
+
+    @property
+    def component(self) -> str: ...
+    @property
+    def component_secret(self) -> str: ...
+    @property
+    def component_host(self) -> str: ...
+    @property
+    def component_port(self) -> int: ...
+    @property
+    def muc(self) -> str: ...
+    @property
+    def data_dir(self) -> Path: ...
+
+
+def settings_for_server(
+    server: _XmppServer, tables: tuple[TableSpec, ...], **overrides: Any
+) -> ServerSettings:
+    """Settings to run ``tables`` against ``server`` (its component domain, secret, ports, MUC
+    service and data folder); ``overrides`` sets any other field (``data_dir`` included)."""
+    fields: dict[str, Any] = {
+        "component": server.component,
+        "secret": server.component_secret,
+        "host": server.component_host,
+        "port": server.component_port,
+        "muc": server.muc,
+        "data_dir": server.data_dir,
+        "tables": tables,
+    }
+    fields.update(overrides)
+    return ServerSettings(**fields)
 
 
 def default_tables(action_time: float = 20.0) -> tuple[TableSpec, ...]:
