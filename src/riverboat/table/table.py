@@ -15,38 +15,28 @@ from pokerkit import Card, Deck, HandHistory
 from riverboat.table.cards import CardSource, ShuffledDeck, parse_cards
 from riverboat.table.config import Mode, TableConfig
 from riverboat.table.errors import (
-    AlreadySeatedError,
-    AmountOutOfRangeError,
     HandInProgressError,
     IllegalActionError,
-    InsufficientChipsError,
     NoHandError,
     NotEnoughPlayersError,
-    NotSeatedError,
     NotYourTurnError,
-    SeatTakenError,
-    TableError,
-    TableFullError,
     TooEarlyError,
 )
 from riverboat.table.events import (
     ActionRequired,
     CardsShown,
-    ChipsAdded,
     Event,
     HandEnded,
     HandStarted,
     PlayerActed,
-    PlayerCameBack,
     PlayerId,
-    PlayerLeft,
-    PlayerSat,
     PlayerSatOut,
     SeatNo,
     TimeBankUsed,
 )
 from riverboat.table.hand import HandPlan, HandRunner, LegalActions
 from riverboat.table.seating import Seat, plan_next_hand
+from riverboat.table.seats import SeatCommands, can
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,15 +49,7 @@ class FinishedHand:
     exposed: tuple[tuple[SeatNo, tuple[str, ...]], ...] = ()
 
 
-def _can(verify: Callable[[], object]) -> bool:
-    try:
-        verify()
-    except TableError:
-        return False
-    return True
-
-
-class Table:
+class Table(SeatCommands):
     """A poker table. Pure and synchronous: the caller owns time (``clock``) and I/O."""
 
     def __init__(
@@ -98,12 +80,6 @@ class Table:
         self.seq += 1
         return self.seq
 
-    def seat_of(self, player: PlayerId) -> Seat:
-        for seat in self.seats.values():
-            if seat.player == player:
-                return seat
-        raise NotSeatedError(f"{player} is not seated at this table")
-
     def _index_of(self, player: PlayerId) -> int:
         hand = self.hand
         if hand is None:
@@ -121,122 +97,6 @@ class Table:
         inside = sum(self.seats[n].pending_chips for n in in_hand if n in self.seats)
         return outside + inside + (self.hand.chips_in_play() if self.hand else 0)
 
-    # --- seats ------------------------------------------------------------------------------
-
-    def verify_sit(
-        self, player: PlayerId, seat: int | None = None, buy_in: int | None = None
-    ) -> tuple[SeatNo, int]:
-        if any(s.player == player for s in self.seats.values()):
-            raise AlreadySeatedError(f"{player} is already seated at this table")
-        if seat is None:
-            free = [n for n in range(1, self.config.seats + 1) if n not in self.seats]
-            if not free:
-                raise TableFullError("the table is full")
-            seat = free[0]
-        if not 1 <= seat <= self.config.seats:
-            raise SeatTakenError(f"seat {seat} does not exist: seats are 1 to {self.config.seats}")
-        if seat in self.seats:
-            raise SeatTakenError(f"seat {seat} is taken")
-        low, high = self.config.buy_in_range
-        amount = self.config.buy_in if buy_in is None else buy_in
-        if not low <= amount <= high:
-            raise AmountOutOfRangeError(
-                f"buy-in must be between {low} and {high}, not {amount}", low, high
-            )
-        return SeatNo(seat), amount
-
-    def can_sit(self, player: PlayerId, seat: int | None = None, buy_in: int | None = None) -> bool:
-        return _can(lambda: self.verify_sit(player, seat, buy_in))
-
-    def sit(
-        self, player: PlayerId, seat: int | None = None, buy_in: int | None = None
-    ) -> list[Event]:
-        number, amount = self.verify_sit(player, seat, buy_in)
-        self.seats[number] = Seat(number, player, amount, time_bank=self.config.time_bank)
-        return [PlayerSat(seq=self._next_seq(), seat=number, player=player, stack=amount)]
-
-    def verify_stand(self, player: PlayerId) -> Seat:
-        seat = self.seat_of(player)
-        if self.config.mode is Mode.TOURNAMENT and seat.stack > 0:
-            raise IllegalActionError("tournament chips cannot leave the table")
-        return seat
-
-    def can_stand(self, player: PlayerId) -> bool:
-        return _can(lambda: self.verify_stand(player))
-
-    def stand(self, player: PlayerId) -> list[Event]:
-        """Leave the table. During a hand the player is folded and removed when it ends."""
-        seat = self.verify_stand(player)
-        if self.hand is not None and seat.number in self.hand.plan.seats:
-            seat.leaving = True
-            if self.to_act != player:
-                return []  # folded on their turn; the clock of the player to act runs on
-            return self._settle_turn()
-        return self._remove(seat)
-
-    def _remove(self, seat: Seat, busted: bool = False) -> list[Event]:
-        del self.seats[seat.number]
-        stack = seat.stack + seat.pending_chips
-        return [
-            PlayerLeft(
-                seq=self._next_seq(), seat=seat.number, player=seat.player, stack=stack,
-                busted=busted,
-            )
-        ]
-
-    def sit_out(self, player: PlayerId) -> list[Event]:
-        seat = self.seat_of(player)
-        if seat.sitting_out:
-            raise IllegalActionError("you are already sitting out")
-        seat.sitting_out = True
-        return [PlayerSatOut(seq=self._next_seq(), seat=seat.number, player=player)]
-
-    def come_back(self, player: PlayerId, post: bool = False) -> list[Event]:
-        """Back from sitting out; ``post`` deals the player in at once with a dead big blind."""
-        seat = self.seat_of(player)
-        if not seat.sitting_out and not (post and seat.waiting):
-            raise IllegalActionError("you are not sitting out")
-        if seat.stack + seat.pending_chips == 0:
-            raise InsufficientChipsError("you have no chips: add chips first")
-        seat.sitting_out = False
-        seat.timeouts = 0
-        seat.post_now = post
-        return [PlayerCameBack(seq=self._next_seq(), seat=seat.number, player=player)]
-
-    def post(self, player: PlayerId) -> list[Event]:
-        """Choose to post a dead big blind to be dealt into the next hand."""
-        seat = self.seat_of(player)
-        if not seat.waiting:
-            raise IllegalActionError("you are already in the game: no need to post")
-        seat.post_now = True
-        return []
-
-    def verify_add_chips(self, player: PlayerId, amount: int) -> Seat:
-        seat = self.seat_of(player)
-        if self.config.mode is Mode.TOURNAMENT:
-            raise IllegalActionError("chips cannot be added in a tournament")
-        _, high = self.config.buy_in_range
-        room = high - seat.stack - seat.pending_chips
-        if not 0 < amount <= room:
-            raise AmountOutOfRangeError(
-                f"you can add between 1 and {max(room, 0)} chips, not {amount}", 1, max(room, 0)
-            )
-        return seat
-
-    def add_chips(self, player: PlayerId, amount: int) -> list[Event]:
-        """Top up; during a hand the chips wait for the next hand."""
-        seat = self.verify_add_chips(player, amount)
-        if self.hand is not None and seat.number in self.hand.plan.seats:
-            seat.pending_chips += amount
-        else:
-            seat.stack += amount
-        return [
-            ChipsAdded(
-                seq=self._next_seq(), seat=seat.number, player=player, amount=amount,
-                stack=seat.stack + seat.pending_chips,
-            )
-        ]
-
     # --- hands ------------------------------------------------------------------------------
 
     def verify_start_hand(self) -> HandPlan:
@@ -251,7 +111,7 @@ class Table:
         return plan_next_hand(self.config, self.seats, self.button, self.hand_no + 1, button)
 
     def can_start_hand(self) -> bool:
-        return _can(self.verify_start_hand)
+        return can(self.verify_start_hand)
 
     def start_hand(
         self,
@@ -340,16 +200,16 @@ class Table:
         hand.verify_discard(index, _cards(cards))
 
     def can_fold(self, player: PlayerId) -> bool:
-        return _can(lambda: self.verify_fold(player))
+        return can(lambda: self.verify_fold(player))
 
     def can_check(self, player: PlayerId) -> bool:
-        return _can(lambda: self.verify_check(player))
+        return can(lambda: self.verify_check(player))
 
     def can_call(self, player: PlayerId) -> bool:
-        return _can(lambda: self.verify_call(player))
+        return can(lambda: self.verify_call(player))
 
     def can_bet_or_raise_to(self, player: PlayerId, amount: int) -> bool:
-        return _can(lambda: self.verify_bet_or_raise_to(player, amount))
+        return can(lambda: self.verify_bet_or_raise_to(player, amount))
 
     def fold(self, player: PlayerId) -> list[Event]:
         hand, index = self._acting(player)
