@@ -41,9 +41,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def event_to_json(event: ev.Event) -> str:
-    fields = {f.name: _plain(getattr(event, f.name)) for f in dataclasses.fields(event)}
-    return json.dumps(fields, separators=(",", ":"))
+    cls = type(event)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(event))
+    return json.dumps({n: _plain(getattr(event, n)) for n in names}, separators=(",", ":"))
 
 
 def _tuples(value: Any) -> Any:

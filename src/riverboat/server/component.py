@@ -13,6 +13,7 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 from slixmpp import JID, ComponentXMPP, Iq, Message, Presence
 from slixmpp.exceptions import XMPPError
@@ -309,7 +310,11 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         except TableError as exc:
             reply_error(iq, exc)
             return
-        iq.reply().send()
+        # An empty result, written as text (one per action: the hot path, like events).
+        self.send_raw(
+            f"<iq type='result' id={quoteattr(iq['id'])} to={quoteattr(str(sender))}"
+            f" from={quoteattr(str(iq['to']))}/>"
+        )
 
     async def _on_table_iq(self, iq: Iq) -> None:
         try:
