@@ -17,11 +17,12 @@ import sys
 import time
 from collections.abc import Callable
 
-from pokerkit import Automation, Card, Deck, NoLimitTexasHoldem, State
+from pokerkit import Card, Deck, NoLimitTexasHoldem, State
 
 from riverboat.table.cards import ScriptedDeal
 from riverboat.table.config import TableConfig, Variant
 from riverboat.table.events import PlayerId
+from riverboat.table.hand import LIVE_AUTOMATIONS
 from riverboat.table.table import Table
 
 PLAYERS = 6
@@ -56,18 +57,9 @@ def all_call(hole: list[Card], preflop: bool) -> bool:
 
 def raw_hand(deal: Deal, policy: Policy) -> tuple[tuple[int, ...], float | None]:
     holes, board = deal
+    # The runtime's live automations: everything but dealing, which both sides do themselves.
     state: State = NoLimitTexasHoldem(
-        (
-            Automation.ANTE_POSTING,
-            Automation.BET_COLLECTION,
-            Automation.BLIND_OR_STRADDLE_POSTING,
-            Automation.RUNOUT_COUNT_SELECTION,
-            Automation.HOLE_CARDS_SHOWING_OR_MUCKING,
-            Automation.HAND_KILLING,
-            Automation.CHIPS_PUSHING,
-            Automation.CHIPS_PULLING,
-        ),
-        True, 0, (1, 2), 2,
+        LIVE_AUTOMATIONS, True, 0, (1, 2), 2,
     )([STACK] * PLAYERS, PLAYERS)
     dealt = [0] * PLAYERS
     board_left = list(board)

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pokerkit import (
-    Automation,
     BadugiHand,
     Card,
     Deck,
@@ -28,20 +27,12 @@ from pokerkit import (
 
 from riverboat.table import evaluation
 from riverboat.table.evaluation import FastOmahaHoldemHand, FastStandardHighHand, fast_hand_types
+from riverboat.table.hand import LIVE_AUTOMATIONS
 
 DECK: tuple[Card, ...] = tuple(Deck.STANDARD)
 Outcome = Hand | str  # a hand, or "ExceptionType: message"
 
-AUTOMATIONS = (
-    Automation.ANTE_POSTING,
-    Automation.BET_COLLECTION,
-    Automation.BLIND_OR_STRADDLE_POSTING,
-    Automation.RUNOUT_COUNT_SELECTION,
-    Automation.HOLE_CARDS_SHOWING_OR_MUCKING,
-    Automation.HAND_KILLING,
-    Automation.CHIPS_PUSHING,
-    Automation.CHIPS_PULLING,
-)
+AUTOMATIONS = LIVE_AUTOMATIONS  # everything but dealing: the tests deal explicitly
 
 
 def fast(hand_type: type[Hand]) -> type[Hand]:

@@ -8,6 +8,7 @@ handed to pokerkit's own ``from_game``.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections import Counter
 from collections.abc import Iterator
 from itertools import chain, combinations
@@ -87,14 +88,14 @@ class _Eval7Hand(Hand):
         self._value = _canonical_value(self._best)
 
     @classmethod
+    @abstractmethod
     def _value_of(cls, hole: _Cards, board: _Cards) -> int | None:
         """eval7 value, or None when pokerkit must decide (raise or handle odd cards)."""
-        raise NotImplementedError
 
     @classmethod
+    @abstractmethod
     def _candidates(cls, hole: _Cards, board: _Cards) -> Iterator[_Cards]:
         """The 5-card combinations in pokerkit's evaluation order."""
-        raise NotImplementedError
 
     @classmethod
     def _make(cls, value: int, sources: tuple[_Cards, _Cards], best: _Cards | None) -> Hand:
