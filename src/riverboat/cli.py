@@ -16,6 +16,7 @@ _COMMAND_MODULES = (
     "riverboat.server.cli",
     "riverboat.demo.cli",
     "riverboat.bots.cli",
+    "riverboat.store.cli",
 )
 
 
