@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from random import SystemRandom
-from typing import Protocol
+from random import Random, SystemRandom
+from typing import Any, Protocol
 
 from pokerkit import Card, Deck
 
@@ -47,13 +47,35 @@ class CardSource(Protocol):
 
 
 class ShuffledDeck:
-    """A full deck in a random order drawn from the operating system's CSPRNG."""
+    """A full deck in a random order drawn from the operating system's CSPRNG.
+
+    Draw games shuffle used cards back in when the deck runs out; that shuffle draws from a
+    generator seeded once per deck (256 bits from the CSPRNG), so a deck restored from its
+    :meth:`state` deals exactly the same cards again (crash recovery replays a hand).
+    """
 
     def __init__(self, deck: Deck = Deck.STANDARD) -> None:
         self._cards: deque[Card] = deque(_shuffled(list(deck)))
+        self._seed = _CSPRNG.getrandbits(256)
+        self._refills = Random(self._seed)
+
+    def state(self) -> dict[str, Any]:
+        """The undealt cards in order and the refill seed: secret, stored only encrypted."""
+        return {"cards": "".join(repr(c) for c in self._cards), "seed": f"{self._seed:x}"}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> ShuffledDeck:
+        """The deck as :meth:`state` saw it."""
+        deck = cls.__new__(cls)
+        deck._cards = deque(parse_cards(str(state["cards"])))
+        deck._seed = int(str(state["seed"]), 16)
+        deck._refills = Random(deck._seed)
+        return deck
 
     def refill(self, cards: Iterable[Card]) -> None:
-        self._cards.extend(_shuffled(list(cards)))
+        used = list(cards)
+        self._refills.shuffle(used)
+        self._cards.extend(used)
 
     def _draw(self) -> Card:
         if not self._cards:
@@ -97,6 +119,8 @@ class StackedDeck(ShuffledDeck):
         if len(set(parsed)) != len(parsed):
             raise CardError("a stacked deck holds a duplicate card")
         self._cards = deque(parsed)
+        self._seed = 0
+        self._refills = Random(0)
 
 
 class ScriptedDeal:

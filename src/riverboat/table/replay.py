@@ -8,7 +8,7 @@ goes through :class:`riverboat.table.table.Table`'s commands, as in live play.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -19,7 +19,7 @@ from pokerkit import Card
 from riverboat.table.cards import ScriptedDeal, parse_cards
 from riverboat.table.config import TableConfig, Variant
 from riverboat.table.errors import AmountOutOfRangeError, ConfigError, TableError
-from riverboat.table.events import PlayerId, SeatNo
+from riverboat.table.events import Event, PlayerId, SeatNo
 from riverboat.table.table import Table
 
 
@@ -116,13 +116,30 @@ def _raise_amount(table: Table, player: PlayerId, amount: int) -> int:
 
 def replay_record(record: dict[str, object]) -> tuple[int, ...]:
     """Play one record through a table; return the finishing stacks (raises on a refusal)."""
+    table, _ = play_record(record)
+    assert table.last_hand is not None
+    return table.last_hand.runner.final_stacks()
+
+
+def play_record(
+    record: dict[str, object], players: Sequence[PlayerId] | None = None
+) -> tuple[Table, list[Event]]:
+    """Play one record through a table; the table after the hand and every event it caused.
+
+    ``players`` names the record's players (default ``p1..pn``), e.g. by the ``_jids`` the
+    game server writes, so that the events can be filtered for one of them (``view_for``).
+    """
     config = config_for(record)
     stacks = [int(s) for s in record["starting_stacks"]]  # type: ignore[attr-defined]
     actions = [str(a) for a in record.get("actions", ())]  # type: ignore[attr-defined]
+    who = list(players) if players is not None else [_player(i) for i in range(len(stacks))]
+    if len(who) != len(stacks):
+        raise UnsupportedRecordError("the record names a different number of players")
     table = Table(config, live=False)
+    events: list[Event] = []
     for i, stack in enumerate(stacks):
-        table.sit(_player(i), i + 1, stack)
-    table.start_hand(
+        table.sit(who[i], i + 1, stack)
+    events += table.start_hand(
         button=SeatNo(len(stacks)),
         cards=_script(actions),
         ante_trimming=bool(record.get("ante_trimming_status", False)),
@@ -133,29 +150,29 @@ def replay_record(record: dict[str, object]) -> tuple[int, ...]:
             continue
         if table.hand is None:
             raise TableError(f"the hand ended before {action!r}")
-        player, verb, rest = _player(int(words[0][1:]) - 1), words[1], words[2:]
+        player, verb, rest = who[int(words[0][1:]) - 1], words[1], words[2:]
         if verb == "f":
-            table.fold(player)
+            events += table.fold(player)
         elif verb == "cc":
-            (table.check if table.can_check(player) else table.call)(player)
+            events += (table.check if table.can_check(player) else table.call)(player)
         elif verb == "cbr":
             try:
-                table.bet_or_raise_to(player, int(rest[0]))
+                events += table.bet_or_raise_to(player, int(rest[0]))
             except AmountOutOfRangeError:
-                table.bet_or_raise_to(player, _raise_amount(table, player, int(rest[0])))
+                events += table.bet_or_raise_to(player, _raise_amount(table, player, int(rest[0])))
         elif verb == "pb":
-            table.post_bring_in(player)
+            events += table.post_bring_in(player)
         elif verb == "sd":
-            table.discard(player, rest[0] if rest else "")
+            events += table.discard(player, rest[0] if rest else "")
         elif verb == "sm":
-            table.show_or_muck(player, rest[0] if rest else None)
+            events += table.show_or_muck(player, rest[0] if rest else None)
         else:
             raise UnsupportedRecordError(f"action {action!r} is not known")
     if table.hand is not None:
-        table.finish_recorded_showdown()
+        events += table.finish_recorded_showdown()
     if table.hand is not None or table.last_hand is None:
         raise TableError("the record ends before the hand does")
-    return table.last_hand.runner.final_stacks()
+    return table, events
 
 
 def stacks_match(ours: tuple[int, ...], recorded: list[Decimal | int | float]) -> bool:

@@ -63,7 +63,7 @@ class Table(SeatCommands):
         self.config = config
         self.clock = clock
         self.live = live
-        self._new_cards = cards or (lambda: ShuffledDeck(_deck_of(config)))
+        self._new_cards = cards or (lambda: ShuffledDeck(deck_of(config)))
         self.seats: dict[SeatNo, Seat] = {}
         self.button: SeatNo | None = None
         self.hand: HandRunner | None = None
@@ -112,6 +112,10 @@ class Table(SeatCommands):
 
     def can_start_hand(self) -> bool:
         return can(self.verify_start_hand)
+
+    def new_cards(self) -> CardSource:
+        """A fresh deck for the next hand (the caller may keep its state before dealing)."""
+        return self._new_cards()
 
     def start_hand(
         self,
@@ -319,6 +323,22 @@ class Table(SeatCommands):
         ]
         return events + self._settle_turn()
 
+    def resume_clock(self) -> list[Event]:
+        """After a restart: the player to act gets a fresh deadline (a full action time)."""
+        hand = self.hand
+        if hand is None or hand.to_act is None or not self.live:
+            return []
+        self._bank_started = None
+        index = hand.to_act
+        seat = self.seats[hand.plan.seats[index]]
+        self.deadline = self.clock() + self.config.action_time
+        return [
+            ActionRequired(
+                seq=self._next_seq(), hand_no=self.hand_no, seat=seat.number, player=seat.player,
+                deadline=self.deadline, time_bank=seat.time_bank,
+            )
+        ]
+
     def _settle_turn(self) -> list[Event]:
         """Fold players who left, end the hand if it is over, else start the next turn."""
         events: list[Event] = []
@@ -400,5 +420,6 @@ def _cards(cards: str | tuple[Card, ...] | None) -> tuple[Card, ...]:
     return parse_cards(cards) if isinstance(cards, str) else cards
 
 
-def _deck_of(config: TableConfig) -> Deck:
+def deck_of(config: TableConfig) -> Deck:
+    """The deck the table's variant is dealt from."""
     return HandHistory.game_types[config.variant.value].deck
