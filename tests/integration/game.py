@@ -47,7 +47,7 @@ def settings_for(
 
 @asynccontextmanager
 async def running_component(settings: ServerSettings) -> AsyncIterator[GameComponent]:
-    component = build_component(settings)
+    component = await build_component(settings)
     stop = asyncio.Event()
     task = asyncio.create_task(run_component(component, stop))
     try:

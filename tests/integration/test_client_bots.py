@@ -63,10 +63,14 @@ def settings_for(
 class Running:
     """The component as an asyncio task, stoppable in the middle of a test."""
 
-    def __init__(self, settings: ServerSettings) -> None:
-        self.component: GameComponent = build_component(settings)
+    def __init__(self, component: GameComponent) -> None:
+        self.component = component
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(run_component(self.component, self._stop))
+
+    @classmethod
+    async def start(cls, settings: ServerSettings) -> Running:
+        return cls(await build_component(settings))
 
     async def ready(self) -> GameComponent:
         async with asyncio.timeout(20):
@@ -80,7 +84,7 @@ class Running:
 
 @contextlib.asynccontextmanager
 async def component(settings: ServerSettings) -> AsyncIterator[Running]:
-    running = Running(settings)
+    running = await Running.start(settings)
     try:
         await running.ready()
         yield running
@@ -327,7 +331,7 @@ async def sentinel(sender: RiverboatClient, receiver: RiverboatClient, room: str
 async def test_payloads_count_only_from_the_rooms_owner(
     any_server: LocalServer, tmp_path: Path
 ) -> None:
-    running = Running(settings_for(any_server, tmp_path))
+    running = await Running.start(settings_for(any_server, tmp_path))
     try:
         await running.ready()
         async with clients(any_server, "tr-alice", "tr-mallory") as (alice, mallory):
@@ -358,7 +362,7 @@ async def test_payloads_count_only_from_the_rooms_owner(
             # watch re-syncs from a snapshot and follows the new numbering.
             mallory.xmpp.send_presence(pto=f"{room}/Dealer", ptype="unavailable")
             await until(lambda: "Dealer" not in alice.occupants("t1"))
-            running = Running(settings_for(any_server, tmp_path))
+            running = await Running.start(settings_for(any_server, tmp_path))
             await running.ready()
             await until(lambda: rec.watch.resyncs == 1)
             await alice.sit("t1", seat=4)

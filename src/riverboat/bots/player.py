@@ -83,6 +83,7 @@ class Bot:
         self._tasks: set[asyncio.Task[None]] = set()
         self._turn_task: asyncio.Task[None] | None = None
         self._turn_again = False
+        self._awaiting_answer = False
 
     def __repr__(self) -> str:
         return f"Bot({self.user!r}, {self.table.table_id!r}, {self.strategy.name})"
@@ -179,12 +180,16 @@ class Bot:
                 self._spawn(self._later(0.2, lambda: self._take_seat(client, watch)))
 
     def _take_turn(self, client: RiverboatClient, watch: TableWatch) -> None:
-        """Play the turn the mirror says is ours. The next turn can be announced before the
-        answer to our last action arrives: then the running turn task plays it too."""
-        if self._turn_task is None or self._turn_task.done():
-            self._turn_task = self._spawn(self._turns(client, watch))
-        else:
-            self._turn_again = True
+        """Play the turn the mirror says is ours. A new turn announced while the last action
+        still waits for its answer supersedes it: that answer no longer matters (the action
+        went through, or it was lost with a game server that restarted and asks again)."""
+        if self._turn_task is not None and not self._turn_task.done():
+            if self._awaiting_answer:
+                self._turn_task.cancel()
+            else:
+                self._turn_again = True  # still thinking: it looks at the mirror again
+                return
+        self._turn_task = self._spawn(self._turns(client, watch))
 
     async def _turns(self, client: RiverboatClient, watch: TableWatch) -> None:
         again = True
@@ -250,16 +255,21 @@ class Bot:
 
     async def _send(self, client: RiverboatClient, decision: Decision) -> None:
         """Send ``decision``; when rate-limited (an error of type "wait"), wait and send again."""
-        for pause in (*RATE_LIMIT_PAUSES, None):
-            try:
-                await client.act(
-                    self.table, decision.kind, amount=decision.amount, cards=decision.cards or None
-                )
-                return
-            except RateLimitedError:
-                if pause is None:
-                    raise
-                await asyncio.sleep(pause)
+        self._awaiting_answer = True
+        try:
+            for pause in (*RATE_LIMIT_PAUSES, None):
+                try:
+                    await client.act(
+                        self.table, decision.kind, amount=decision.amount,
+                        cards=decision.cards or None,
+                    )
+                    return
+                except RateLimitedError:
+                    if pause is None:
+                        raise
+                    await asyncio.sleep(pause)
+        finally:
+            self._awaiting_answer = False
 
     async def _play(
         self, client: RiverboatClient, decision: Decision, situation: Situation

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from typing import Any
 
+from riverboat.client.account import AccountRequests
 from riverboat.client.actions import TableActions, TableRef
 from riverboat.client.address import ServerAddress, make_xmpp
 from riverboat.client.errors import (
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 DISCO_ITEMS = "http://jabber.org/protocol/disco#items"
 
 
-class RiverboatClient(TableActions):
+class RiverboatClient(TableActions, AccountRequests):
     """An async Riverboat client on slixmpp (one XMPP session)."""
 
     def __init__(
@@ -185,6 +186,10 @@ class RiverboatClient(TableActions):
             raise error_from_stanza(exc.iq) from None
         except IqTimeout:
             raise RequestTimeoutError(f"no answer from {iq['to']}") from None
+
+    @property
+    def games_jid(self) -> str:
+        return self.address.games
 
     def table_jid(self, table: TableRef) -> str:
         if isinstance(table, TableInfo):

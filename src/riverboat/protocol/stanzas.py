@@ -56,11 +56,32 @@ class EventPayload(_JsonText, ElementBase):  # type: ignore[misc]
 
 
 
+class WalletPayload(_JsonText, ElementBase):  # type: ignore[misc]
+    """``<wallet xmlns='urn:riverboat:0'/>``: the asker's wallet (IQ get; answer: JSON text)."""
+
+    name = "wallet"
+    namespace = NS
+    plugin_attrib = "rb_wallet"
+    interfaces = {"json"}
+
+
+class HistoryPayload(_JsonText, ElementBase):  # type: ignore[misc]
+    """``<history xmlns='urn:riverboat:0' limit='10'/>``: the asker's recent hands (IQ get;
+    answer: JSON text, each hand's events as the asker may see them)."""
+
+    name = "history"
+    namespace = NS
+    plugin_attrib = "rb_history"
+    interfaces = {"limit", "json"}
+
+
 @cache
 def register_stanzas() -> None:
     """Teach slixmpp the payloads (once per process)."""
     register_stanza_plugin(Iq, ActionPayload)
     register_stanza_plugin(Iq, TablePayload)
+    register_stanza_plugin(Iq, WalletPayload)
+    register_stanza_plugin(Iq, HistoryPayload)
     register_stanza_plugin(Message, EventPayload)
 
 

@@ -21,6 +21,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--admin", action="append", type=_bare_jid, metavar="JID",
                         help="a bare JID allowed to open tables with the 'open-table' ad-hoc "
                         "command (repeatable; default: admin@<the local server's domain>)")
+    parser.add_argument("--store", metavar="URL",
+                        help="where tables, wallets and hands are kept: sqlite:///FILE or "
+                        "postgresql://USER@HOST:PORT/DB (default: the data folder's "
+                        "riverboat.db); 'none' keeps nothing (free buy-ins, no crash recovery)")
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.set_defaults(func=run)
 
@@ -43,6 +47,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     from riverboat.server.settings import default_tables, many_tables, settings_for_server
 
     server = load_local_server(args.data_dir)
+    store = args.store or f"sqlite:///{server.data_dir / 'riverboat.db'}"
     tables = (
         many_tables(args.tables, args.action_time) if args.tables
         else default_tables(args.action_time)
@@ -52,6 +57,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
         tables,
         next_hand_delay=args.next_hand_delay,
         admins=tuple(args.admin or (f"admin@{server.domain}",)),
+        store_url=None if store == "none" else store,
     )
 
 

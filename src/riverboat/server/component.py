@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
@@ -22,6 +21,7 @@ from slixmpp.plugins.xep_0045.stanza import register_plugins as register_muc_sta
 from slixmpp.xmlstream.handler import CoroutineCallback
 from slixmpp.xmlstream.matcher import StanzaPath
 
+from riverboat.protocol.account import history_json, history_text, wallet_json, wallet_text
 from riverboat.protocol.codec import event_to_json, event_type
 from riverboat.protocol.intents import HELP_TEXT, Intent, IntentKind, parse_command
 from riverboat.protocol.namespace import DEALER_NICK, DEALER_NODE
@@ -30,21 +30,26 @@ from riverboat.protocol.stanzas import event_message_xml, register_stanzas
 from riverboat.protocol.text import describe, hole_cards_body
 from riverboat.server.actor import TableActor
 from riverboat.server.admin import AdminCommands
-from riverboat.server.commands import intent_from_action, reply_error, run_intent
+from riverboat.server.commands import intent_from_action, reply_error
+from riverboat.server.journal import intent_entry
 from riverboat.server.lobby import table_info
 from riverboat.server.naming import rename, unique_name
+from riverboat.server.persistence import Persistence
 from riverboat.server.ratelimit import RateLimiter
 from riverboat.server.rooms import Occupant, Room, RoomBook, configure_room, mute, send_join
 from riverboat.server.settings import ServerSettings
 from riverboat.table.errors import (
     BadRequestError,
+    IllegalActionError,
     RateLimitedError,
     TableError,
     UnknownTableError,
 )
 from riverboat.table.events import Event, HandEnded, HoleCardsDealt, PlayerId
 from riverboat.table.history import dumps
+from riverboat.table.past_hands import events_for, player_names, summary_for
 from riverboat.table.snapshot import snapshot
+from riverboat.table.state import config_to_dict
 from riverboat.table.table import Table
 from riverboat.table.views import view_for
 
@@ -55,7 +60,12 @@ _FROM_DEALER = f"/{DEALER_NICK}"
 
 
 class GameComponent(ComponentXMPP):  # type: ignore[misc]
-    def __init__(self, settings: ServerSettings, tables: dict[str, Table]) -> None:
+    def __init__(
+        self,
+        settings: ServerSettings,
+        tables: dict[str, Table],
+        persistence: Persistence | None = None,
+    ) -> None:
         super().__init__(settings.component, settings.secret, settings.host, settings.port)
         self.settings = settings
         # Only the plugins the component needs: slixmpp matches every incoming stanza against
@@ -78,6 +88,11 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         self._tables = tables
         """Every table in opening order: the configured ones, then those opened at run time."""
         self.titles = {t: t for t in tables} | {s.table_id: s.name for s in settings.tables}
+        self.persistence = persistence
+        if persistence is not None:
+            self.titles |= persistence.titles
+            for table_id, names in persistence.names.items():
+                self.names.setdefault(table_id, {}).update(names)
         self.ready = asyncio.Event()
         self.stopping = False
         self.add_event_handler("session_start", self._on_session_start)
@@ -88,6 +103,14 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         )
         self.register_handler(
             CoroutineCallback("rb table", StanzaPath("iq@type=get/rb_table"), self._on_table_iq)
+        )
+        self.register_handler(
+            CoroutineCallback("rb wallet", StanzaPath("iq@type=get/rb_wallet"), self._on_wallet_iq)
+        )
+        self.register_handler(
+            CoroutineCallback(
+                "rb history", StanzaPath("iq@type=get/rb_history"), self._on_history_iq
+            )
         )
         disco = self.plugin["xep_0030"]
         disco.set_node_handler("get_items", jid=self.boundjid.bare, handler=self._disco_items)
@@ -123,15 +146,37 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         for table_id in self._tables:
             self._start_actor(table_id)
         await asyncio.gather(*(self._open_room(t) for t in self._tables))
+        # The clocks run again (a fresh deadline for whoever is to act) once the rooms are
+        # joined: at start-up, after a restart and after the XMPP server came back.
+        await asyncio.gather(
+            *(self._resume(actor) for t, actor in self.actors.items() if t in self.rooms)
+        )
         self.ready.set()
         log.info("component %s ready with %d tables", self.boundjid, len(self.rooms))
 
+    async def _resume(self, actor: TableActor) -> None:
+        try:
+            await actor.resume()
+        except Exception:
+            log.exception("table %s: cannot resume", actor.table_id)
+
+    def pause_tables(self) -> None:
+        """The XMPP connection is lost: no clock runs until the rooms are joined again."""
+        for actor in self.actors.values():
+            actor.pause()
+
     def _start_actor(self, table_id: str) -> None:
         if table_id not in self.actors:
+            table = self._tables[table_id]
+            store = self.persistence
             actor = TableActor(
-                table_id, self._tables[table_id], self,
+                table_id, table, self,
                 next_hand_delay=self.settings.next_hand_delay,
                 start_delay=self.settings.start_delay,
+                journal=None if store is None else store.journal_for(
+                    table_id, self.names[table_id], table.config
+                ),
+                cipher=None if store is None else store.cipher,
             )
             self.actors[table_id] = actor
             actor.start()
@@ -148,13 +193,17 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         self.titles[table_id] = title
         self.names[table_id] = {}
         self.histories[table_id] = deque(maxlen=HISTORY_KEPT)
+        if self.persistence is not None:
+            await self.persistence.store.save_table(table_id, title, config_to_dict(table.config))
         self._start_actor(table_id)
         disco = self.plugin["xep_0030"]
         jid = self.table_jid(table_id)
         disco.set_node_handler("get_info", jid=jid, handler=self._disco_info)
         await self._open_room(table_id)
         room = self.rooms.get(table_id)
-        if room is None:
+        if room is not None:
+            await self._resume(self.actors[table_id])
+        else:
             disco.del_node_handler("get_info", jid, None)
             await self.actors.pop(table_id).stop()
             for record in (self._tables, self.titles, self.names, self.histories):
@@ -265,6 +314,10 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
                     self._send_event(contact, "chat", self.dealer_jid(table_id), private, body)
 
     def _keep_history(self, table_id: str) -> None:
+        journal = self.actors[table_id].journal if table_id in self.actors else None
+        if journal is not None and journal.last_phh is not None:
+            self.histories[table_id].append(journal.last_phh)  # written with the hand
+            return
         finished = self._tables[table_id].last_hand
         if finished is None:
             return
@@ -334,12 +387,16 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
             raise RateLimitedError("too many requests: slow down")
         player = PlayerId(sender.bare)
         table_id = actor.table_id
+        name = None
         if intent.kind is IntentKind.SIT:
             room = self.rooms[table_id]
             display = room.nick_of(sender.bare) or sender.user or sender.bare
-            self.names[table_id].setdefault(player, unique_name(display, self.names[table_id]))
-        command: Callable[[Table], list[Event]] = run_intent(intent, player)
-        return await actor.call(command)
+            name = self.names[table_id].setdefault(
+                player, unique_name(display, self.names[table_id])
+            )
+        if self.persistence is not None and intent.kind in (IntentKind.SIT, IntentKind.ADD_CHIPS):
+            intent = await self.persistence.fund(player, name, intent, actor.table.config)
+        return await actor.call(intent_entry(player, intent, 0.0, name))
 
     # --- text commands: room and private messages ------------------------------------------
 
@@ -378,11 +435,60 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         if intent.kind is IntentKind.HELP:
             self.tell(table_id, real, HELP_TEXT)
             return
+        if intent.kind in (IntentKind.BALANCE, IntentKind.HISTORY):
+            await self._tell_account(table_id, real, intent.kind)
+            return
         self.contacts[real.bare] = real
         try:
             await self._perform(self.actors[table_id], real, intent)
         except TableError as exc:
             self.tell(table_id, real, str(exc))
+
+    async def _tell_account(self, table_id: str, to: JID, kind: IntentKind) -> None:
+        if not self._action_limit.allow(to.bare):
+            self.tell(table_id, to, "too many requests: slow down")
+            return
+        if self.persistence is None:
+            self.tell(table_id, to, "this game server keeps no wallets or hand histories")
+            return
+        player = PlayerId(to.bare)
+        if kind is IntentKind.BALANCE:
+            text = wallet_text(await self.persistence.store.wallet(player), self.titles)
+        else:
+            hands = await self.persistence.store.recent_hands(player, limit=10)
+            text = history_text(
+                [(h.table_id, h.ended_at, summary_for(h.phh, player)) for h in hands], self.titles
+            )
+        self.tell(table_id, to, text)
+
+    async def _on_wallet_iq(self, iq: Iq) -> None:
+        if not self._action_limit.allow(iq["from"].bare):
+            reply_error(iq, RateLimitedError("too many requests: slow down"))
+            return
+        if self.persistence is None:
+            reply_error(iq, IllegalActionError("this game server keeps no wallets"))
+            return
+        wallet = await self.persistence.store.wallet(PlayerId(iq["from"].bare))
+        reply = iq.reply()
+        reply["rb_wallet"]["json"] = wallet_json(wallet)
+        reply.send()
+
+    async def _on_history_iq(self, iq: Iq) -> None:
+        if not self._action_limit.allow(iq["from"].bare):
+            reply_error(iq, RateLimitedError("too many requests: slow down"))
+            return
+        if self.persistence is None:
+            reply_error(iq, IllegalActionError("this game server keeps no hand histories"))
+            return
+        raw = iq["rb_history"]["limit"] or "10"
+        limit = min(int(raw), 50) if str(raw).isdigit() else 10
+        player = PlayerId(iq["from"].bare)
+        hands = await self.persistence.store.recent_hands(player, limit=limit)
+        reply = iq.reply()
+        reply["rb_history"]["json"] = history_json(
+            [(h.table_id, h.ended_at, _as_seen(h.phh, player)) for h in hands]
+        )
+        reply.send()
 
     async def _limit_chat(self, room: Room, nick: str, real: JID) -> None:
         """Table chat is the MUC service's; a flooder loses their voice for a while."""
@@ -400,9 +506,16 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         self.stopping = True
         for actor in self.actors.values():
             await actor.stop()
+        if self.persistence is not None:
+            await self.persistence.store.close()
         for room in self.rooms.values():
             self.send_presence(pto=f"{room.jid}/{DEALER_NICK}", pfrom=room.dealer,
                                ptype="unavailable")
         with contextlib.suppress(Exception):
             await self.disconnect(wait=timeout)
 
+
+def _as_seen(phh: str, viewer: PlayerId) -> list[Event]:
+    """A stored hand's events as ``viewer`` may see them, players under their names then."""
+    names = player_names(phh)
+    return [rename(event, names) for event in events_for(phh, viewer)]

@@ -16,11 +16,17 @@ from riverboat.table.table import Table
 log = logging.getLogger(__name__)
 
 
-def build_component(settings: ServerSettings) -> GameComponent:
-    tables = {
-        spec.table_id: Table(spec.config, clock=time.time) for spec in settings.tables
-    }
-    return GameComponent(settings, tables)
+async def build_component(settings: ServerSettings) -> GameComponent:
+    """The component with its tables: fresh ones, or with a store, those it holds restored."""
+    if settings.store_url is None:
+        tables = {
+            spec.table_id: Table(spec.config, clock=time.time) for spec in settings.tables
+        }
+        return GameComponent(settings, tables)
+    from riverboat.server.persistence import open_persistence
+
+    persistence, tables = await open_persistence(settings, settings.store_url, time.time)
+    return GameComponent(settings, tables, persistence)
 
 
 async def run_component(component: GameComponent, stop: asyncio.Event) -> None:
@@ -30,6 +36,7 @@ async def run_component(component: GameComponent, stop: asyncio.Event) -> None:
 
     def on_disconnect(_: Any) -> None:
         component.ready.clear()
+        component.pause_tables()
         for room in component.rooms.values():
             room.occupants.clear()
         lost.set()
@@ -69,5 +76,5 @@ async def serve(settings: ServerSettings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    component = build_component(settings)
+    component = await build_component(settings)
     await run_component(component, stop)

@@ -41,6 +41,12 @@ class ServerSettings:
     chat_limit: RateLimit = field(default_factory=lambda: RateLimit(burst=8.0, per_second=1.0))
     admins: tuple[str, ...] = ()
     """Bare JIDs allowed to administer the game server (the ad-hoc command ``open-table``)."""
+    store_url: str | None = None
+    """Where tables, wallets and hands are kept (``sqlite:///…`` or ``postgresql://…``); None
+    keeps nothing: every ``sit`` brings the table's default play-money buy-in."""
+    deck_key: bytes | None = None
+    """The key that encrypts stored decks (default: ``$RIVERBOAT_DECK_KEY``, else the data
+    folder's ``deck.key``, created on first use)."""
 
 
 class _XmppServer(Protocol):

@@ -1,0 +1,106 @@
+"""The game server's store: tables rebuilt at start-up, journals for the actors, wallets at sit.
+
+``open_persistence`` opens the store, restores every saved table (the configured ones and those
+an admin opened at run time) from its checkpoint and journal, and hands the component the tables
+with their players' names. Buy-ins come from the player's wallet (``fund``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from riverboat.protocol.intents import Intent, IntentKind
+from riverboat.server.journal import TableJournal, restore
+from riverboat.server.settings import ServerSettings
+from riverboat.store import Store
+from riverboat.store.deck_cipher import DeckCipher, load_or_create_key
+from riverboat.table.config import TableConfig
+from riverboat.table.errors import InsufficientChipsError
+from riverboat.table.events import PlayerId
+from riverboat.table.state import config_from_dict, config_to_dict
+from riverboat.table.table import Table
+
+log = logging.getLogger(__name__)
+DECK_KEY_ENV = "RIVERBOAT_DECK_KEY"
+
+
+@dataclass
+class Persistence:
+    store: Store
+    cipher: DeckCipher
+    names: dict[str, dict[PlayerId, str]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    clock: Callable[[], float] = time.time
+
+    def journal_for(
+        self, table_id: str, names: dict[PlayerId, str], config: TableConfig
+    ) -> TableJournal:
+        return TableJournal(self.store, table_id, names, self.cipher, config, self.clock)
+
+    async def fund(
+        self, player: PlayerId, name: str | None, intent: Intent, config: TableConfig
+    ) -> Intent:
+        """A buy-in (``sit``) or a top-up (``add``) checked against the player's wallet.
+
+        A bare ``sit`` brings the table's default buy-in, or the whole wallet if it holds less
+        (but at least the table's minimum). The store debits the wallet when the table accepts.
+        """
+        wallet = await self.store.touch_player(player, name)
+        low, _ = config.buy_in_range
+        if intent.kind is IntentKind.SIT and intent.amount is None:
+            amount = min(config.buy_in, wallet.balance)
+            if amount < low:
+                raise InsufficientChipsError(
+                    f"your wallet holds {wallet.balance} chips: the minimum buy-in is {low}"
+                )
+            return replace(intent, amount=amount)
+        if intent.amount is not None and intent.amount > wallet.balance:
+            raise InsufficientChipsError(
+                f"your wallet holds {wallet.balance} chips: not enough for {intent.amount}"
+            )
+        return intent
+
+
+def deck_key(settings: ServerSettings) -> bytes:
+    if settings.deck_key is not None:
+        return settings.deck_key
+    env = os.environ.get(DECK_KEY_ENV)
+    if env:
+        return env.encode()
+    return load_or_create_key(settings.data_dir / "deck.key")
+
+
+async def open_persistence(
+    settings: ServerSettings, url: str, clock: Callable[[], float] = time.time
+) -> tuple[Persistence, dict[str, Table]]:
+    """The store, and every table it holds or the settings name, rebuilt (configured first)."""
+    store = await Store.open(url)
+    try:
+        persistence = Persistence(store, DeckCipher(deck_key(settings)), clock=clock)
+        saved = {s.table_id: s for s in await store.saved_tables()}
+        tables: dict[str, Table] = {}
+        configured = {spec.table_id: spec for spec in settings.tables}
+        for table_id in [*configured, *(t for t in saved if t not in configured)]:
+            spec = configured.get(table_id)
+            config = spec.config if spec is not None else config_from_dict(saved[table_id].config)
+            title = spec.name if spec is not None else saved[table_id].title
+            if table_id in saved:
+                restored = restore(saved[table_id], persistence.cipher, clock, config)
+                tables[table_id] = restored.table
+                persistence.names[table_id] = restored.names
+                log.info(
+                    "table %s restored: hand %d%s, %d seated", table_id, restored.table.hand_no,
+                    " in progress" if restored.table.hand else "", len(restored.table.seats),
+                )
+            else:
+                tables[table_id] = Table(config, clock=clock)
+            persistence.titles[table_id] = title
+            await store.save_table(table_id, title, config_to_dict(config))
+    except BaseException:
+        await store.close()
+        raise
+    return persistence, tables
