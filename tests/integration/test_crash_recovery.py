@@ -13,12 +13,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from riverboat.devserver import LocalServer, ServerKind, stop_server
+from riverboat.devserver import LocalServer, ServerKind, start_server, stop_server
 from riverboat.store import Store
 from riverboat.table import events as ev
 from tests.integration.conftest import start_on_free_ports
@@ -167,3 +167,46 @@ async def test_sigkill_at_random_moments_loses_nothing(
     out = audit(url)
     assert "ledger balanced:" in out
     assert " 0 discrepancies" in out
+
+
+async def test_restarting_the_xmpp_server_loses_nothing(
+    own_ejabberd: LocalServer, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'riverboat.db'}"
+    game = GameServer(own_ejabberd, url, tmp_path / "serve.log")
+    await game.start()
+
+    async def counts() -> dict[str, int]:
+        return {t: len(h) for t, h in (await stored_hands(url)).items()}
+
+    try:
+        async with fleet_of(own_ejabberd, 2, 3, seed=7):
+            await until_async(lambda c: sum(c.values()) >= 10, counts, 60)
+            before = await counts()
+            stop_server(own_ejabberd.data_dir)  # every connection drops: players and game
+            await asyncio.sleep(1.0)
+            start_server(own_ejabberd.data_dir)  # same ports, same rooms (persistent)
+            # The game reconnects, rejoins its rooms and the bots theirs; the tables play on.
+            await until_async(
+                lambda c: all(c[t] >= before[t] + 5 for t in ("t1", "t2")), counts, 120
+            )
+    finally:
+        game.terminate()
+    assert game.proc is not None
+    assert game.proc.returncode == 0
+    assert "disconnected from the XMPP server" in game.log.read_text()
+    hands = await stored_hands(url)
+    for table_id in ("t1", "t2"):
+        numbers = [n for n, _ in hands[table_id]]
+        assert sorted(numbers) == list(range(1, len(numbers) + 1)), table_id
+    assert "ledger balanced:" in audit(url)
+
+
+async def until_async(
+    check: Callable[[dict[str, int]], bool],
+    probe: Callable[[], Awaitable[dict[str, int]]],
+    timeout: float,
+) -> None:
+    async with asyncio.timeout(timeout):
+        while not check(await probe()):
+            await asyncio.sleep(1.0)

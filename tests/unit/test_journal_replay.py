@@ -210,8 +210,8 @@ def test_resume_gives_the_player_to_act_a_fresh_deadline() -> None:
     restored = restore(rec.saved(), CIPHER, lambda: rec.now)
     assert restored.table.seq == seq
     events = apply_entry(restored.table, clock_entry("resume", rec.now), cipher=CIPHER)
-    assert [type(e).__name__ for e in events] == ["ActionRequired"]
-    assert events[0].seq == seq + 1
+    assert [type(e).__name__ for e in events] == ["TableResumed", "ActionRequired"]
+    assert [e.seq for e in events] == [seq + 1, seq + 2]
     assert restored.table.deadline == rec.now + CONFIGS["NLHE"].action_time
 
 

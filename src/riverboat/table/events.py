@@ -181,3 +181,10 @@ class HandEnded(Event):
     net: tuple[int, ...]
     """Each player's result for the hand, in the order of ``seats`` (sums to zero)."""
     cancelled: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TableResumed(Event):
+    """The table's clock runs again: the game server (re)started or got its connection back.
+    Its sequence number tells a client that missed events while the server was away to re-sync
+    (an ``action-required`` with a fresh deadline follows when a hand is on)."""

@@ -32,6 +32,7 @@ from riverboat.table.events import (
     PlayerId,
     PlayerSatOut,
     SeatNo,
+    TableResumed,
     TimeBankUsed,
 )
 from riverboat.table.hand import HandPlan, HandRunner, LegalActions
@@ -324,20 +325,23 @@ class Table(SeatCommands):
         return events + self._settle_turn()
 
     def resume_clock(self) -> list[Event]:
-        """After a restart: the player to act gets a fresh deadline (a full action time)."""
+        """After a restart or a reconnection: a ``TableResumed`` event, and the player to act
+        (if any) gets a fresh deadline (a full action time)."""
+        events: list[Event] = [TableResumed(seq=self._next_seq(), hand_no=self.hand_no or None)]
         hand = self.hand
         if hand is None or hand.to_act is None or not self.live:
-            return []
+            return events
         self._bank_started = None
         index = hand.to_act
         seat = self.seats[hand.plan.seats[index]]
         self.deadline = self.clock() + self.config.action_time
-        return [
+        events.append(
             ActionRequired(
                 seq=self._next_seq(), hand_no=self.hand_no, seat=seat.number, player=seat.player,
                 deadline=self.deadline, time_bank=seat.time_bank,
             )
-        ]
+        )
+        return events
 
     def _settle_turn(self) -> list[Event]:
         """Fold players who left, end the hand if it is over, else start the next turn."""
