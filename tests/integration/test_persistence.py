@@ -107,9 +107,9 @@ async def chat(client: RiverboatClient, to: str, body: str) -> str:
 
 
 async def test_wallets_pay_for_seats_and_players_read_balance_and_history(
-    xmpp_server: LocalServer, tmp_path: Path
+    xmpp_server: LocalServer, tmp_path: Path, store_url: str
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'riverboat.db'}"
+    url = store_url  # SQLite and PostgreSQL
     running = await Running.start(settings(xmpp_server, tmp_path, url))
     try:
         async with clients(xmpp_server, "st-alice", "st-bob") as (alice, bob):
@@ -180,9 +180,9 @@ async def test_wallets_pay_for_seats_and_players_read_balance_and_history(
 
 
 async def test_a_component_that_dies_mid_hand_comes_back_with_the_hand(
-    xmpp_server: LocalServer, tmp_path: Path
+    xmpp_server: LocalServer, tmp_path: Path, store_url: str
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'riverboat.db'}"
+    url = store_url  # SQLite and PostgreSQL
     config = settings(xmpp_server, tmp_path, url)
     running = await Running.start(config)
     try:
