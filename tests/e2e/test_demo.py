@@ -83,6 +83,10 @@ async def test_demo_runs_and_a_person_can_play(tmp_path: Path) -> None:
             assert cards.sender == f"dealer@{server.component}/t1"
             assert cards.mtype == "chat"
             await play_until_a_bot_acts(me, room.group(1))
+            # The buy-in came from the wallet (10000 to start; the 1/2 table's buy-in is 200).
+            me.say(f"dealer@{server.component}/t1", "balance", mtype="chat")
+            wallet = await me.next_matching(r"^wallet: ", timeout=10)
+            assert wallet.body.startswith("wallet: 9800 chips; on tables: "), wallet.body
         finally:
             await me.close()
         async with asyncio.timeout(60):
@@ -93,5 +97,12 @@ async def test_demo_runs_and_a_person_can_play(tmp_path: Path) -> None:
         assert "stopped everything it started" in tail
         # The demo found the server running: it leaves it running, and only it.
         assert load_local_server(tmp_path).pid == server.pid
+        # Everything the demo played is in its store, and the ledger balances.
+        audit = subprocess.run(
+            [sys.executable, "-m", "riverboat.cli", "audit", "--data-dir", str(tmp_path)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )
+        assert audit.returncode == 0, audit.stdout + audit.stderr
+        assert re.match(r"ledger balanced: \d+ chips in play, 0 discrepancies", audit.stdout)
     finally:
         stop_server(tmp_path)

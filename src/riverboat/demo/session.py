@@ -144,7 +144,10 @@ def _print_welcome(server: LocalServer, user: str, password: str, rooms: dict[st
         lines.append(f"  {table_id}  {name}@{server.muc}")
     lines += [
         f"Lobby: browse the service {server.component} (disco) for all tables.",
-        "Your hole cards arrive as private messages from the dealer. Ctrl-C stops the demo.",
+        "Your hole cards arrive as private messages from the dealer. Your wallet starts with",
+        "10000 play chips: 'balance' shows it, 'history' your last hands. Tables and wallets",
+        f"are kept in {server.data_dir / 'riverboat.db'} ('riverboat audit' checks the ledger).",
+        "Ctrl-C stops the demo.",
         "",
     ]
     print("\n".join(lines), flush=True)
