@@ -6,8 +6,14 @@ connection in every room records when each broadcast arrives, which gives the ac
 broadcast latency as another client sees it (same clock on both ends). CPU time comes from
 /proc for the component and for ejabberd (the baseline: what the stanzas cost the server).
 
+``--stores none,sqlite,postgresql`` runs the same load once per store (each run with its own
+ejabberd, component and bots; a new SQLite file, a new database on one throwaway PostgreSQL),
+then prints the component's CPU per hand against the run without a store, and PostgreSQL's own
+CPU per hand (postmaster and backends).
+
     python benchmarks/server.py --tables 50 --think 0.5 --seconds 60      # paced bots
     python benchmarks/server.py --tables 8 --think 0 --seconds 30         # flat out
+    python benchmarks/server.py --tables 4 --think 0 --stores none,sqlite,postgresql
 """
 
 from __future__ import annotations
@@ -15,17 +21,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from slixmpp import ClientXMPP
 
+from _store_bench import Stores, cpu_seconds, parse_kinds, print_table
 from riverboat.devserver import LocalServer, ServerKind, start_server, stop_server
 from riverboat.devserver.accounts import register_account
 from riverboat.devserver.errors import RegistrationError
@@ -35,12 +42,6 @@ from riverboat.protocol.stanzas import register_stanzas
 from riverboat.table import events as ev
 
 PLAINTEXT = {"feature_mechanisms": {"unencrypted_plain": True, "unencrypted_scram": True}}
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
 
 
 def spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
@@ -126,7 +127,12 @@ class Probe:
             return
 
 
-async def measure(server: LocalServer, args: argparse.Namespace, component: int) -> dict[str, Any]:
+async def measure(
+    server: LocalServer,
+    args: argparse.Namespace,
+    component: int,
+    database_cpu: Callable[[], float] | None = None,
+) -> dict[str, Any]:
     register_stanzas()
     rooms: dict[str, str] = json.loads((server.data_dir / "rooms.json").read_text())
     watcher_xmpp = await connect(server, "watcher")
@@ -149,16 +155,20 @@ async def measure(server: LocalServer, args: argparse.Namespace, component: int)
         probes.append(probe)
     await asyncio.sleep(args.warmup)
     assert server.pid is not None
-    cpu0 = {"component": cpu_seconds(component), "ejabberd": cpu_seconds(server.pid)}
+    pid = server.pid
+    probes_cpu: dict[str, Callable[[], float]] = {
+        "component": lambda: cpu_seconds(component),
+        "ejabberd": lambda: cpu_seconds(pid),
+    }
+    if database_cpu is not None:
+        probes_cpu["postgres"] = database_cpu
+    cpu0 = {name: read() for name, read in probes_cpu.items()}
     watcher.counting = True
     start = time.perf_counter()
     await asyncio.sleep(args.seconds)
     elapsed = time.perf_counter() - start
     watcher.counting = False
-    cpu = {
-        "component": cpu_seconds(component) - cpu0["component"],
-        "ejabberd": cpu_seconds(server.pid) - cpu0["ejabberd"],
-    }
+    cpu = {name: read() - cpu0[name] for name, read in probes_cpu.items()}
     latencies = []
     for probe in probes:
         for sent, _seq in probe.sent:
@@ -172,10 +182,13 @@ async def measure(server: LocalServer, args: argparse.Namespace, component: int)
     return {"hands": watcher.hands, "elapsed": elapsed, "cpu": cpu, "latencies": latencies}
 
 
-def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
+def report(args: argparse.Namespace, store: str, result: dict[str, Any]) -> None:
     hands, elapsed, cpu = result["hands"], result["elapsed"], result["cpu"]
     lat = sorted(result["latencies"])
-    print(f"\n{args.tables} tables, bots thinking {args.think} s, {args.seconds:.0f} s measured")
+    print(
+        f"\n{args.tables} tables, bots thinking {args.think} s, {args.seconds:.0f} s measured,"
+        f" store {store}"
+    )
     print(f"  hands: {hands}  ({hands / elapsed:.1f} hands/s)")
     if len(lat) >= 2:
         q = statistics.quantiles(lat, n=100)
@@ -190,24 +203,29 @@ def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
             f" ejabberd {per['ejabberd']:.2f} ms (baseline),"
             f" ratio {per['component'] / max(per['ejabberd'], 1e-9):.2f}"
         )
+        if "postgres" in per:
+            print(f"  CPU per hand: PostgreSQL {per['postgres']:.2f} ms (postmaster + backends)")
         print(
-            f"  CPU use: component {cpu['component'] / elapsed * 100:.0f}%,"
-            f" ejabberd {cpu['ejabberd'] / elapsed * 100:.0f}% of one core"
+            "  CPU use: "
+            + ", ".join(f"{name} {used / elapsed * 100:.0f}%" for name, used in cpu.items())
+            + " of one core"
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--tables", type=int, default=50)
-    parser.add_argument("--per-table", type=int, default=5, help="bots per table (5)")
-    parser.add_argument("--think", type=float, default=0.5)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--warmup", type=float, default=10)
-    parser.add_argument("--probes", type=int, default=10, help="tables with a probe player")
-    parser.add_argument("--next-hand-delay", type=float, default=None)
-    args = parser.parse_args()
+def summary(store: str, result: dict[str, Any]) -> dict[str, float | str | None]:
+    hands, cpu = result["hands"], result["cpu"]
+    per = {k: v / hands * 1e3 if hands else None for k, v in cpu.items()}
+    return {
+        "store": store,
+        "rate": hands / result["elapsed"],
+        "component": per["component"],
+        "ejabberd": per["ejabberd"],
+        "postgres": per.get("postgres"),
+    }
+
+
+def run_once(args: argparse.Namespace, kind: str, stores: Stores) -> dict[str, Any]:
+    """One load run with its own ejabberd, component (on the store ``kind``) and bots."""
     delay = (
         args.next_hand_delay
         if args.next_hand_delay is not None
@@ -215,6 +233,7 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="riverboat-bench-") as tmp:
         data = Path(tmp)
+        store_url = stores.url(kind, data)
         c2s, comp, http = free_ports(3)
         server = start_server(
             data, kind=ServerKind.EJABBERD, c2s_port=c2s, component_port=comp, http_port=http
@@ -232,6 +251,8 @@ def main() -> None:
                     "10",
                     "--next-hand-delay",
                     str(delay),
+                    "--store",
+                    store_url,
                 ],
                 data / "serve.log",
             )
@@ -259,13 +280,47 @@ def main() -> None:
                     data / "bots.log",
                 )
             )
-            result = asyncio.run(measure(server, args, serve.pid))
-            report(args, result)
+            result = asyncio.run(measure(server, args, serve.pid, stores.cpu_probe(kind)))
+            report(args, kind, result)
+            return result
         finally:
             for child in reversed(children):
                 terminate(child.pid, 10.0)
                 child.wait()
             stop_server(data)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tables", type=int, default=50)
+    parser.add_argument("--per-table", type=int, default=5, help="bots per table (5)")
+    parser.add_argument("--think", type=float, default=0.5)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--warmup", type=float, default=10)
+    parser.add_argument("--probes", type=int, default=10, help="tables with a probe player")
+    parser.add_argument("--next-hand-delay", type=float, default=None)
+    parser.add_argument(
+        "--stores",
+        default="none",
+        help="comma-separated stores to run the same load on, in order: none, sqlite,"
+        " postgresql (default: none)",
+    )
+    args = parser.parse_args()
+    try:
+        kinds = parse_kinds(args.stores)
+    except ValueError as exc:
+        parser.error(str(exc))
+    stores = Stores()
+    rows = []
+    try:
+        for kind in kinds:
+            rows.append(summary(kind, run_once(args, kind, stores)))
+    finally:
+        stores.close()
+    if len(rows) > 1:
+        print_table(rows)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 Every movement is one ledger transaction whose postings sum to zero. The wallet balance is
 also kept in ``wallets.balance`` so that a buy-in can be debited with one guarded ``UPDATE``;
 the audit checks that column against the postings.
+
+The functions are synchronous (a SQLAlchemy ``Connection``): the store runs a whole transaction
+in one call, in SQLite's writer thread or through ``AsyncConnection.run_sync``.
 """
 
 from __future__ import annotations
@@ -13,8 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import CursorResult
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection, CursorResult
 
 from riverboat.store.errors import LedgerError
 from riverboat.store.records import BankrollPolicy, HandRecord, Transfer
@@ -34,8 +36,8 @@ from riverboat.table.errors import InsufficientChipsError
 Posting = tuple[str, str | None, int]
 
 
-async def post(
-    conn: AsyncConnection,
+def post(
+    conn: Connection,
     now: datetime,
     reason: str,
     postings: Sequence[Posting],
@@ -46,10 +48,10 @@ async def post(
     """Record one ledger transaction; returns its id."""
     if sum(amount for _, _, amount in postings) != 0:
         raise LedgerError(f"postings of a {reason!r} transaction do not sum to zero")
-    result = await conn.execute(insert(ledger_transactions).values(
+    result = conn.execute(insert(ledger_transactions).values(
         created_at=now, reason=reason, table_id=table_id, hand_no=hand_no))
     transaction_id = inserted_id(result)
-    await conn.execute(insert(ledger_postings), [
+    conn.execute(insert(ledger_postings), [
         {"transaction_id": transaction_id, "account": account, "player": player,
          "amount": amount}
         for account, player, amount in postings
@@ -64,8 +66,8 @@ def inserted_id(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
-async def touch(
-    conn: AsyncConnection,
+def touch(
+    conn: Connection,
     policy: BankrollPolicy,
     now: datetime,
     jid: str,
@@ -74,11 +76,11 @@ async def touch(
     """Create the player (and a wallet with the grant) if new, else update their last-seen time
     (and name, if given); then top the wallet up if it is due."""
     values: dict[str, object] = {"jid": jid, "name": name, "created_at": now, "last_seen": now}
-    if (await conn.execute(_insert_new_player(conn, values))).rowcount == 1:
-        await conn.execute(insert(wallets).values(
+    if (conn.execute(_insert_new_player(conn, values))).rowcount == 1:
+        conn.execute(insert(wallets).values(
             jid=jid, balance=policy.initial_grant, last_topup=now))
         if policy.initial_grant:
-            await post(conn, now, "grant", [
+            post(conn, now, "grant", [
                 (GRANT_ACCOUNT, None, -policy.initial_grant),
                 (wallet_account(jid), jid, policy.initial_grant),
             ])
@@ -86,50 +88,50 @@ async def touch(
     changes: dict[str, object] = {"last_seen": now}
     if name is not None:
         changes["name"] = name
-    await conn.execute(update(players).where(players.c.jid == jid).values(**changes))
-    await _top_up_if_due(conn, policy, now, jid)
+    conn.execute(update(players).where(players.c.jid == jid).values(**changes))
+    _top_up_if_due(conn, policy, now, jid)
 
 
-async def _top_up_if_due(
-    conn: AsyncConnection, policy: BankrollPolicy, now: datetime, jid: str
+def _top_up_if_due(
+    conn: Connection, policy: BankrollPolicy, now: datetime, jid: str
 ) -> None:
     # Row lock on PostgreSQL; SQLite write transactions are serialized (BEGIN IMMEDIATE).
-    row = (await conn.execute(
+    row = (conn.execute(
         select(wallets.c.balance, wallets.c.last_topup)
         .where(wallets.c.jid == jid).with_for_update())).one()
     balance, last_topup = int(row.balance), row.last_topup
     if balance >= policy.topup_floor or now - last_topup < timedelta(seconds=policy.topup_period):
         return
     amount = policy.topup_floor - balance
-    await conn.execute(
+    conn.execute(
         update(wallets).where(wallets.c.jid == jid)
         .values(balance=wallets.c.balance + amount, last_topup=now))
-    await post(conn, now, "topup", [
+    post(conn, now, "topup", [
         (TOPUP_ACCOUNT, None, -amount),
         (wallet_account(jid), jid, amount),
     ])
 
 
-async def transfer(
-    conn: AsyncConnection, policy: BankrollPolicy, now: datetime, move: Transfer
+def transfer(
+    conn: Connection, policy: BankrollPolicy, now: datetime, move: Transfer
 ) -> None:
     """A buy-in (wallet → table, guarded) or a cash-out (table → wallet)."""
     jid, amount = move.player, move.amount
     wallet, at_table = wallet_account(jid), table_account(move.table_id, jid)
     if move.kind == "buy_in":
-        await touch(conn, policy, now, jid)
+        touch(conn, policy, now, jid)
         debit = (
             update(wallets)
             .where(wallets.c.jid == jid, wallets.c.balance >= amount)
             .values(balance=wallets.c.balance - amount)
         )
-        if (await conn.execute(debit)).rowcount != 1:
-            balance = await conn.scalar(select(wallets.c.balance).where(wallets.c.jid == jid))
+        if (conn.execute(debit)).rowcount != 1:
+            balance = conn.scalar(select(wallets.c.balance).where(wallets.c.jid == jid))
             raise InsufficientChipsError(
                 f"your wallet holds {balance or 0} chips: not enough for a buy-in of {amount}")
         postings: list[Posting] = [(wallet, jid, -amount), (at_table, jid, amount)]
     else:
-        held = await account_balance(conn, at_table)
+        held = account_balance(conn, at_table)
         if held < amount:
             raise LedgerError(
                 f"{at_table} holds {held} chips: cannot cash out {amount}")
@@ -137,29 +139,29 @@ async def transfer(
             update(wallets).where(wallets.c.jid == jid)
             .values(balance=wallets.c.balance + amount)
         )
-        if (await conn.execute(credit)).rowcount != 1:
+        if (conn.execute(credit)).rowcount != 1:
             raise LedgerError(f"no wallet for {jid!r}: cannot cash out {amount}")
         postings = [(at_table, jid, -amount), (wallet, jid, amount)]
-    await post(conn, now, move.kind, postings, table_id=move.table_id, hand_no=move.hand_no)
+    post(conn, now, move.kind, postings, table_id=move.table_id, hand_no=move.hand_no)
 
 
-async def post_hand(conn: AsyncConnection, now: datetime, hand: HandRecord) -> None:
+def post_hand(conn: Connection, now: datetime, hand: HandRecord) -> None:
     """The ``hand`` transaction: each player's net on their account at the table."""
-    await post(conn, now, "hand", [
+    post(conn, now, "hand", [
         (table_account(hand.table_id, jid), jid, net)
         for jid, net in zip(hand.players, hand.net, strict=True)
     ], table_id=hand.table_id, hand_no=hand.hand_no)
 
 
-async def account_balance(conn: AsyncConnection, account: str) -> int:
-    total = await conn.scalar(
+def account_balance(conn: Connection, account: str) -> int:
+    total = conn.scalar(
         select(func.coalesce(func.sum(ledger_postings.c.amount), 0))
         .where(ledger_postings.c.account == account))
     return int(total or 0)
 
 
 def _insert_new_player(
-    conn: AsyncConnection, values: dict[str, object]
+    conn: Connection, values: dict[str, object]
 ) -> postgresql.Insert | sqlite.Insert:
     """``INSERT … ON CONFLICT DO NOTHING``: of two concurrent first touches, one creates."""
     if conn.dialect.name == "postgresql":

@@ -3,6 +3,10 @@
 Each method is one database transaction. The server calls ``append`` for every input a table
 actor processes (with the chips it moves), and ``finish_hand`` when a hand ends; after a crash
 it rebuilds each table from ``saved_tables()`` (checkpoint + journal).
+
+Writes are synchronous functions run whole by the ``Writer`` (``engine.py``): on SQLite one
+hand-off to its thread per transaction. ``append``, the hot path (once per table input), is a
+single prepared ``INSERT … SELECT``.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from riverboat.store import ledger
-from riverboat.store.engine import create_engine, write_transaction
+from riverboat.store.engine import Writer, create_engine
 from riverboat.store.errors import DuplicateHandError, InvalidRecordError, UnknownTableError
 from riverboat.store.migrate import upgrade
 from riverboat.store.records import (
@@ -48,6 +53,33 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 _PAGE = 500
 
+# The next journal entry of a saved table, numbered after the last one; no row (rowcount 0)
+# when the table was never saved. Built once: executing it skips building a statement.
+_APPEND = insert(table_journal).from_select(
+    ["table_id", "position", "entry"],
+    select(
+        saved_tables.c.table_id,
+        select(func.coalesce(func.max(table_journal.c.position), 0) + 1)
+        .where(table_journal.c.table_id == bindparam("tid"))
+        .scalar_subquery(),
+        bindparam("entry", type_=table_journal.c.entry.type),
+    ).where(saved_tables.c.table_id == bindparam("tid")),
+)
+
+
+# The same, written for SQLite's driver (the hot path on the default store).
+_APPEND_SQLITE = (
+    "INSERT INTO table_journal (table_id, position, entry) "
+    "SELECT table_id, (SELECT coalesce(max(position), 0) + 1 FROM table_journal "
+    "WHERE table_id = ?), ? FROM saved_tables WHERE table_id = ?"
+)
+
+_APPEND_PG = (
+    "INSERT INTO table_journal (table_id, position, entry) "
+    "SELECT table_id, (SELECT coalesce(max(position), 0) + 1 FROM table_journal "
+    "WHERE table_id = $1), $2 FROM saved_tables WHERE table_id = $1"
+)
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -60,6 +92,7 @@ class Store:
         self.engine = engine
         self.policy = policy
         self._clock = clock
+        self._writer = Writer(engine)
 
     @classmethod
     async def open(
@@ -80,7 +113,10 @@ class Store:
         return cls(engine, policy, clock)
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        try:
+            await self._writer.close()
+        finally:
+            await self.engine.dispose()
 
     async def __aenter__(self) -> Store:
         return self
@@ -100,34 +136,44 @@ class Store:
         """Create the player with the grant if new, update their last-seen time and name, top
         their wallet up if due; returns the wallet."""
         check_jid(jid)
-        async with write_transaction(self.engine) as conn:
-            await ledger.touch(conn, self.policy, self._now(), jid, name)
-            return await _wallet(conn, jid)
+        now = self._now()
+
+        def work(conn: Connection) -> Wallet:
+            ledger.touch(conn, self.policy, now, jid, name)
+            return _wallet(conn, jid)
+
+        return await self._writer.run(work)
 
     async def wallet(self, jid: str) -> Wallet:
         """The player's wallet; an unknown player has an empty one (and stays unknown)."""
         async with self.engine.connect() as conn:
-            return await _wallet(conn, jid)
+            return await conn.run_sync(_wallet, jid)
 
     # --- tables: definition, journal, checkpoint --------------------------------------------
 
     async def save_table(self, table_id: str, title: str, config: dict[str, Any]) -> None:
         """Create or replace a table's definition (its checkpoint and journal stay)."""
         now, text = self._now(), _json(config)
-        async with write_transaction(self.engine) as conn:
-            changed = await conn.execute(
+
+        def work(conn: Connection) -> None:
+            changed = conn.execute(
                 update(saved_tables).where(saved_tables.c.table_id == table_id)
                 .values(title=title, config=text, updated_at=now))
             if changed.rowcount == 0:
-                await conn.execute(insert(saved_tables).values(
+                conn.execute(insert(saved_tables).values(
                     table_id=table_id, title=title, config=text, checkpoint=None,
                     updated_at=now))
 
+        await self._writer.run(work)
+
     async def forget_table(self, table_id: str) -> None:
         """Delete a table's definition, checkpoint and journal (its hands and ledger stay)."""
-        async with write_transaction(self.engine) as conn:
-            await conn.execute(delete(table_journal).where(table_journal.c.table_id == table_id))
-            await conn.execute(delete(saved_tables).where(saved_tables.c.table_id == table_id))
+
+        def work(conn: Connection) -> None:
+            conn.execute(delete(table_journal).where(table_journal.c.table_id == table_id))
+            conn.execute(delete(saved_tables).where(saved_tables.c.table_id == table_id))
+
+        await self._writer.run(work)
 
     async def saved_tables(self) -> list[SavedTable]:
         """Every saved table with its checkpoint and its journal in append order."""
@@ -160,15 +206,24 @@ class Store:
         """
         text = _json(entry)
         now = self._now()
-        async with write_transaction(self.engine) as conn:
-            await _require_table(conn, table_id)
-            position = await conn.scalar(
-                select(func.coalesce(func.max(table_journal.c.position), 0) + 1)
-                .where(table_journal.c.table_id == table_id))
-            await conn.execute(insert(table_journal).values(
-                table_id=table_id, position=position, entry=text))
+
+        params = {"tid": table_id, "entry": text}
+        if not transfers:  # most inputs: one statement, its own transaction
+            if self._writer.sqlite:
+                count = self._writer.run_sql_one(_APPEND_SQLITE, (table_id, text, table_id))
+            else:
+                count = await self._writer.run_pg_one(_APPEND_PG, table_id, text)
+            if count != 1:
+                raise _unknown_table(table_id)
+            return
+
+        def work(conn: Connection) -> None:
+            if conn.execute(_APPEND, params).rowcount != 1:
+                raise _unknown_table(table_id)
             for move in transfers:
-                await ledger.transfer(conn, self.policy, now, move)
+                ledger.transfer(conn, self.policy, now, move)
+
+        await self._writer.run(work)
 
     async def finish_hand(
         self,
@@ -183,10 +238,11 @@ class Store:
             raise InvalidRecordError(f"hand of table {hand.table_id!r} given for {table_id!r}")
         text = _checkpoint_json(checkpoint)
         now = self._now()
-        async with write_transaction(self.engine) as conn:
-            await _require_table(conn, table_id)
+
+        def work(conn: Connection) -> None:
+            _require_table(conn, table_id)
             try:
-                result = await conn.execute(insert(hands_table).values(
+                result = conn.execute(insert(hands_table).values(
                     table_id=table_id, hand_no=hand.hand_no, ended_at=hand.ended_at,
                     phh=hand.phh))
             except IntegrityError:
@@ -194,22 +250,27 @@ class Store:
                     f"hand {hand.hand_no} of table {table_id!r} is already stored") from None
             hand_id = ledger.inserted_id(result)
             if hand.players:
-                await conn.execute(insert(hand_players), [
+                conn.execute(insert(hand_players), [
                     {"hand_id": hand_id, "position": i, "jid": jid, "net": net}
                     for i, (jid, net) in enumerate(zip(hand.players, hand.net, strict=True))
                 ])
-            await ledger.post_hand(conn, now, hand)
+            ledger.post_hand(conn, now, hand)
             for move in transfers:
-                await ledger.transfer(conn, self.policy, now, move)
-            await _replace_checkpoint(conn, table_id, text, now)
+                ledger.transfer(conn, self.policy, now, move)
+            _replace_checkpoint(conn, table_id, text, now)
+
+        await self._writer.run(work)
 
     async def checkpoint(self, table_id: str, checkpoint: dict[str, Any]) -> None:
         """Replace the table's checkpoint and clear its journal, atomically."""
         text = _checkpoint_json(checkpoint)
         now = self._now()
-        async with write_transaction(self.engine) as conn:
-            await _require_table(conn, table_id)
-            await _replace_checkpoint(conn, table_id, text, now)
+
+        def work(conn: Connection) -> None:
+            _require_table(conn, table_id)
+            _replace_checkpoint(conn, table_id, text, now)
+
+        await self._writer.run(work)
 
     # --- hands ------------------------------------------------------------------------------
 
@@ -268,14 +329,14 @@ class Store:
             return await run_audit(conn)
 
 
-async def _wallet(conn: AsyncConnection, jid: str) -> Wallet:
-    row = (await conn.execute(
+def _wallet(conn: Connection, jid: str) -> Wallet:
+    row = (conn.execute(
         select(wallets.c.balance, wallets.c.last_topup).where(wallets.c.jid == jid))).first()
     if row is None:
         return Wallet()
     prefix = "table:"
     suffix = f":{jid}"
-    held = await conn.execute(
+    held = conn.execute(
         select(ledger_postings.c.account, func.sum(ledger_postings.c.amount))
         .where(ledger_postings.c.player == jid,
                ledger_postings.c.account.startswith(prefix, autoescape=True))
@@ -311,20 +372,22 @@ async def _with_players(conn: AsyncConnection, rows: Sequence[Any]) -> list[Stor
     ]
 
 
-async def _require_table(conn: AsyncConnection, table_id: str) -> None:
-    found = await conn.scalar(
+def _require_table(conn: Connection, table_id: str) -> None:
+    found = conn.scalar(
         select(saved_tables.c.table_id).where(saved_tables.c.table_id == table_id))
     if found is None:
-        raise UnknownTableError(f"no saved table {table_id!r}: call save_table first")
+        raise _unknown_table(table_id)
 
 
-async def _replace_checkpoint(
-    conn: AsyncConnection, table_id: str, text: str, now: datetime
-) -> None:
-    await conn.execute(
+def _unknown_table(table_id: str) -> UnknownTableError:
+    return UnknownTableError(f"no saved table {table_id!r}: call save_table first")
+
+
+def _replace_checkpoint(conn: Connection, table_id: str, text: str, now: datetime) -> None:
+    conn.execute(
         update(saved_tables).where(saved_tables.c.table_id == table_id)
         .values(checkpoint=text, updated_at=now))
-    await conn.execute(delete(table_journal).where(table_journal.c.table_id == table_id))
+    conn.execute(delete(table_journal).where(table_journal.c.table_id == table_id))
 
 
 def _json(value: dict[str, Any]) -> str:
