@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -44,13 +45,14 @@ from riverboat.table import events as ev
 PLAINTEXT = {"feature_mechanisms": {"unencrypted_plain": True, "unencrypted_scram": True}}
 
 
-def spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+def spawn(args: list[str], log: Path, niceness: int = 0) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "riverboat.cli", *args],
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,  # noqa: PLW1509
         )
 
 
@@ -278,6 +280,7 @@ def run_once(args: argparse.Namespace, kind: str, stores: Stores) -> dict[str, A
                         "calling",
                     ],
                     data / "bots.log",
+                    args.bots_nice,
                 )
             )
             result = asyncio.run(measure(server, args, serve.pid, stores.cpu_probe(kind)))
@@ -301,6 +304,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10)
     parser.add_argument("--probes", type=int, default=10, help="tables with a probe player")
     parser.add_argument("--next-hand-delay", type=float, default=None)
+    parser.add_argument(
+        "--bots-nice",
+        type=int,
+        default=10,
+        help="niceness of the bots' process (10): the load generator yields the CPU to the"
+        " system measured (component, ejabberd, store) and to the measuring clients",
+    )
     parser.add_argument(
         "--stores",
         default="none",

@@ -4,6 +4,7 @@ that cannot be stored did not happen (the table goes back to what is stored)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -11,6 +12,8 @@ from cryptography.fernet import Fernet
 from riverboat.protocol.intents import Intent, IntentKind
 from riverboat.server.actor import TableActor
 from riverboat.server.journal import Entry, intent_entry, restore
+from riverboat.server.persistence import open_persistence
+from riverboat.server.settings import ServerSettings, TableSpec
 from riverboat.store import SavedTable
 from riverboat.store.deck_cipher import DeckCipher
 from riverboat.table.config import TableConfig, Variant
@@ -82,3 +85,28 @@ async def test_an_input_that_cannot_be_stored_did_not_happen() -> None:
         assert len(journal.entries) == 3
     finally:
         await actor.stop()
+
+
+async def test_a_table_that_cannot_be_restored_does_not_stop_the_others(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    specs = tuple(TableSpec(t, t, CONFIG) for t in ("t1", "t2"))
+    settings = ServerSettings(
+        component="games.example.org", secret="s", host="127.0.0.1", port=1, muc="muc.x",
+        data_dir=tmp_path, tables=specs, store_url=url, deck_key=Fernet.generate_key(),
+    )
+    persistence, tables = await open_persistence(settings, url)
+    store = persistence.store
+    try:
+        for table_id in ("t1", "t2"):
+            await store.append(table_id, sit("a@x") | {"at": 1.0})
+        await store.append("t2", {"op": "start", "at": 2.0, "deck": "not a sealed deck"})
+    finally:
+        await store.close()
+    persistence, tables = await open_persistence(settings, url)
+    try:
+        assert sorted(tables) == ["t1"]
+        assert [s.player for s in tables["t1"].seats.values()] == ["a@x"]
+        kept = {s.table_id: s for s in await persistence.store.saved_tables()}
+        assert len(kept["t2"].journal) == 2  # left as it was, for the operator
+    finally:
+        await persistence.store.close()

@@ -89,7 +89,13 @@ async def open_persistence(
             config = spec.config if spec is not None else config_from_dict(saved[table_id].config)
             title = spec.name if spec is not None else saved[table_id].title
             if table_id in saved:
-                restored = restore(saved[table_id], persistence.cipher, clock, config)
+                try:
+                    restored = restore(saved[table_id], persistence.cipher, clock, config)
+                except Exception:
+                    # Not one table's trouble for the others: this one stays closed, its
+                    # stored state untouched, for the operator to look at.
+                    log.exception("table %s cannot be restored: it is not opened", table_id)
+                    continue
                 tables[table_id] = restored.table
                 persistence.names[table_id] = restored.names
                 log.info(
