@@ -34,14 +34,15 @@ def event_type(event: ev.Event) -> str:
 
 
 def _plain(value: Any) -> Any:
+    """What JSON cannot encode by itself (tuples and lists it can): an enum, as its value."""
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# One encoder for every event (``json.dumps`` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_plain)
 
 
 def event_to_json(event: ev.Event) -> str:
@@ -49,7 +50,7 @@ def event_to_json(event: ev.Event) -> str:
     names = _FIELD_NAMES.get(cls)
     if names is None:
         names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(event))
-    return json.dumps({n: _plain(getattr(event, n)) for n in names}, separators=(",", ":"))
+    return _ENCODER.encode({n: getattr(event, n) for n in names})
 
 
 def _tuples(value: Any) -> Any:

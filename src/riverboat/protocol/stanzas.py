@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -85,13 +85,22 @@ def register_stanzas() -> None:
     register_stanza_plugin(Message, EventPayload)
 
 
+_quoted = lru_cache(maxsize=4096)(quoteattr)
+"""Attribute values repeat (room, dealer and player addresses, event types): quote each once."""
+
+
 def event_message_xml(
     *, to: str, sender: str, mtype: str, body: str, kind: str, seq: int, table: str, payload: str
 ) -> str:
     """An event message as XML text: the same stanza as ``Message`` + ``EventPayload`` build."""
     return (
-        f"<message to={quoteattr(to)} from={quoteattr(sender)} type={quoteattr(mtype)}>"
+        f"<message to={_quoted(to)} from={_quoted(sender)} type={_quoted(mtype)}>"
         f"<body>{escape(body)}</body>"
-        f"<event xmlns='{NS}' type={quoteattr(kind)} seq='{seq}' table={quoteattr(table)}>"
+        f"<event xmlns='{NS}' type={_quoted(kind)} seq='{seq}' table={_quoted(table)}>"
         f"{escape(payload)}</event></message>"
     )
+
+
+def iq_result_xml(*, iq_id: str, to: str, sender: str) -> str:
+    """An empty IQ result as XML text (one per action: the hot path, like events)."""
+    return f"<iq type='result' id={quoteattr(iq_id)} to={_quoted(to)} from={_quoted(sender)}/>"

@@ -32,6 +32,15 @@ def intent_from_action(payload: Any) -> Intent:
     return Intent(kind, amount=number("amount"), seat=number("seat"), cards=payload["cards"] or "")
 
 
+_ACTION_FIELDS = ("type", "amount", "seat", "cards")
+
+
+def intent_from_element(element: Any) -> Intent:
+    """Read a parsed ``<action/>`` element (an ElementTree element) as
+    :func:`intent_from_action` reads the stanza: a missing attribute reads as empty."""
+    return intent_from_action({name: element.get(name, "") for name in _ACTION_FIELDS})
+
+
 def _need(amount: int | None, what: str) -> int:
     if amount is None:
         raise BadRequestError(f"{what} needs an amount")

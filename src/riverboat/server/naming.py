@@ -2,43 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
-from typing import Any, cast
+from dataclasses import fields
 
 from riverboat.table import events as ev
 from riverboat.table.events import PlayerId
 
 _NAMED = ("player", "players", "amounts")
-_NAME_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _name_fields(cls: type) -> tuple[str, ...]:
-    """The fields of an event class that hold players (found once per class)."""
-    if cls not in _NAME_FIELDS:
-        _NAME_FIELDS[cls] = tuple(f.name for f in fields(cls) if f.name in _NAMED)
-    return _NAME_FIELDS[cls]
+def _fields_of(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every field, the fields that hold players) of an event class, found once per class."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        every = tuple(f.name for f in fields(cls))
+        found = _FIELDS[cls] = (every, tuple(n for n in every if n in _NAMED))
+    return found
 
 
 def rename(event: ev.Event, names: dict[PlayerId, str]) -> ev.Event:
     """The event with its players' ids replaced by their display names (it is sent often:
-    events without players are returned as they are)."""
-    which = _name_fields(type(event))
+    events without players are returned as they are, the others rebuilt without the checks
+    of ``dataclasses.replace``: events have only plain init fields)."""
+    every, which = _fields_of(type(event))
     if not which:
         return event
 
     def name(player: PlayerId) -> PlayerId:
         return PlayerId(names.get(player) or player.split("@", 1)[0])
 
-    changes: dict[str, object] = {}
+    values = {n: getattr(event, n) for n in every}
     for field_name in which:
-        value = getattr(event, field_name)
+        value = values[field_name]
         if field_name == "player":
-            changes["player"] = name(value)
+            values["player"] = name(value)
         elif field_name == "players":
-            changes["players"] = tuple(name(p) for p in value)
+            values["players"] = tuple(name(p) for p in value)
         else:
-            changes["amounts"] = tuple((seat, name(p), amount) for seat, p, amount in value)
-    return replace(event, **cast(Any, changes))
+            values["amounts"] = tuple((seat, name(p), amount) for seat, p, amount in value)
+    return type(event)(**values)
 
 
 def unique_name(name: str, names: dict[PlayerId, str]) -> str:
