@@ -46,7 +46,8 @@ class NotACommandError(BadRequestError):
 HELP_TEXT = (
     "commands: sit [SEAT] [BUY-IN] · fold · check · call · bet N · raise to N · allin · "
     "stand · sitout · back · post (dead big blind to play now) · add N (chips) · "
-    "discard CARDS (draw games; 'discard' alone stands pat) · bringin (stud) · help"
+    "discard CARDS (draw games; 'discard' alone stands pat) · bringin (stud) · "
+    "balance (your wallet) · history (your last hands) · help"
 )
 
 _ALIASES = {

@@ -72,6 +72,8 @@ def describe(event: ev.Event) -> str:
             return f"{p} sits out ({reason})"
         case ev.PlayerCameBack(player=p):
             return f"{p} is back"
+        case ev.TableResumed():
+            return "the dealer is back: play resumes"
         case ev.ChipsAdded(player=p, amount=amount, stack=stack):
             return f"{p} adds {amount} chips ({stack})"
     return type(event).__name__
