@@ -159,6 +159,9 @@ async def test_a_duplicate_hand_raises_and_changes_nothing(timed_store: Store) -
         await timed_store.finish_hand(
             "t1", hand(1, (ALICE, BOB), (-10, 10)), seats(alice=200, bob=200),
             [Transfer("cash_out", ALICE, "t1", 200)])
+    with pytest.raises(DuplicateHandError, match="hand 1 of table 't1' is already stored"):
+        await timed_store.finish_hand(  # no cash-outs: PostgreSQL's direct path
+            "t1", hand(1, (ALICE, BOB), (-10, 10)), seats(alice=200, bob=200))
     [saved] = await timed_store.saved_tables()
     assert saved.journal == [{"op": "start"}]
     assert saved.checkpoint == seats(alice=210, bob=190)

@@ -139,10 +139,8 @@ class Writer:
         finally:
             cursor.close()
 
-    async def run_pg_one(self, sql: str, *arguments: Any) -> int:
-        """PostgreSQL only: one SQL statement (``$1``… parameters) straight through asyncpg,
-        committed on its own (one round trip, statement prepared once per connection);
-        returns its row count. The hot path on PostgreSQL."""
+    async def pg_pool(self) -> Any:
+        """PostgreSQL only: asyncpg's own pool (made on first use), for the hot statements."""
         if self._pool is None:
             import asyncpg
 
@@ -151,7 +149,13 @@ class Writer:
                 host=url.host, port=url.port, user=url.username, password=url.password,
                 database=url.database, min_size=1, max_size=4,
             )
-        async with self._pool.acquire() as connection:
+        return self._pool
+
+    async def run_pg_one(self, sql: str, *arguments: Any) -> int:
+        """PostgreSQL only: one SQL statement (``$1``… parameters) straight through asyncpg,
+        committed on its own (one round trip, statement prepared once per connection);
+        returns its row count. The hot path on PostgreSQL."""
+        async with (await self.pg_pool()).acquire() as connection:
             status: str = await connection.execute(sql, *arguments)
         return int(status.rsplit(" ", 1)[-1])
 

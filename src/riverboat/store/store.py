@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from riverboat.store import ledger
+from riverboat.store import ledger, pg_hand
 from riverboat.store.engine import Writer, create_engine
 from riverboat.store.errors import DuplicateHandError, InvalidRecordError, UnknownTableError
 from riverboat.store.migrate import upgrade
@@ -238,6 +238,9 @@ class Store:
             raise InvalidRecordError(f"hand of table {hand.table_id!r} given for {table_id!r}")
         text = _checkpoint_json(checkpoint)
         now = self._now()
+        if not transfers and not self._writer.sqlite:  # most hands, on PostgreSQL
+            await pg_hand.finish_hand(await self._writer.pg_pool(), table_id, hand, text, now)
+            return
 
         def work(conn: Connection) -> None:
             _require_table(conn, table_id)
