@@ -178,6 +178,10 @@ class Bot:
                 self._spawn(self._later(0.1, lambda: self._come_back(client, watch)))
             case ev.PlayerLeft(player=player) if player == me or watch.state.my_seat is None:
                 self._spawn(self._later(0.2, lambda: self._take_seat(client, watch)))
+            case ev.TableResumed():
+                # The game server was away: a request of ours (sit, add, back) may have been
+                # lost with it. Take the seat again or come back if the mirror says we must.
+                self._spawn(self._later(0.2, lambda: self._take_seat(client, watch)))
 
     def _take_turn(self, client: RiverboatClient, watch: TableWatch) -> None:
         """Play the turn the mirror says is ours. A new turn announced while the last action
