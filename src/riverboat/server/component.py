@@ -20,13 +20,13 @@ from slixmpp.plugins.xep_0045.stanza import register_plugins as register_muc_sta
 from slixmpp.xmlstream.handler import CoroutineCallback
 from slixmpp.xmlstream.matcher import StanzaPath
 
-from riverboat.protocol.account import history_json, history_text, wallet_json, wallet_text
 from riverboat.protocol.codec import event_to_json, event_type
 from riverboat.protocol.intents import HELP_TEXT, Intent, IntentKind, parse_command
 from riverboat.protocol.namespace import DEALER_NICK, DEALER_NODE, NS
 from riverboat.protocol.snapshot_codec import snapshot_to_json
 from riverboat.protocol.stanzas import event_message_xml, iq_result_xml, register_stanzas
 from riverboat.protocol.text import describe, hole_cards_body
+from riverboat.server.accounts import AccountDesk
 from riverboat.server.actor import TableActor
 from riverboat.server.admin import AdminCommands
 from riverboat.server.commands import intent_from_action, intent_from_element, reply_error
@@ -39,14 +39,12 @@ from riverboat.server.rooms import Occupant, Room, RoomBook, configure_room, mut
 from riverboat.server.settings import ServerSettings
 from riverboat.table.errors import (
     BadRequestError,
-    IllegalActionError,
     RateLimitedError,
     TableError,
     UnknownTableError,
 )
 from riverboat.table.events import Event, HandEnded, HoleCardsDealt, PlayerId
 from riverboat.table.history import dumps
-from riverboat.table.past_hands import events_for, player_names, summary_for
 from riverboat.table.snapshot import snapshot
 from riverboat.table.state import config_to_dict
 from riverboat.table.table import Table
@@ -105,14 +103,6 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         self.register_handler(
             CoroutineCallback("rb table", StanzaPath("iq@type=get/rb_table"), self._on_table_iq)
         )
-        self.register_handler(
-            CoroutineCallback("rb wallet", StanzaPath("iq@type=get/rb_wallet"), self._on_wallet_iq)
-        )
-        self.register_handler(
-            CoroutineCallback(
-                "rb history", StanzaPath("iq@type=get/rb_history"), self._on_history_iq
-            )
-        )
         disco = self.plugin["xep_0030"]
         disco.set_node_handler("get_items", jid=self.boundjid.bare, handler=self._disco_items)
         for table_id in tables:
@@ -120,6 +110,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
                 "get_info", jid=self.table_jid(table_id), handler=self._disco_info
             )
         self.admin = AdminCommands(self)
+        self.accounts = AccountDesk(self, self._action_limit.allow)
 
     def _spawn_event(self, xml: Any) -> None:
         """The two commonest incoming stanzas skip slixmpp's stanza objects and its matching
@@ -477,59 +468,13 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
             self.tell(table_id, real, HELP_TEXT)
             return
         if intent.kind in (IntentKind.BALANCE, IntentKind.HISTORY):
-            await self._tell_account(table_id, real, intent.kind)
+            await self.accounts.tell(table_id, real, intent.kind)
             return
         self.contacts[real.bare] = real
         try:
             await self._perform(self.actors[table_id], real, intent)
         except TableError as exc:
             self.tell(table_id, real, str(exc))
-
-    async def _tell_account(self, table_id: str, to: JID, kind: IntentKind) -> None:
-        if not self._action_limit.allow(to.bare):
-            self.tell(table_id, to, "too many requests: slow down")
-            return
-        if self.persistence is None:
-            self.tell(table_id, to, "this game server keeps no wallets or hand histories")
-            return
-        player = PlayerId(to.bare)
-        if kind is IntentKind.BALANCE:
-            text = wallet_text(await self.persistence.store.wallet(player), self.titles)
-        else:
-            hands = await self.persistence.store.recent_hands(player, limit=10)
-            text = history_text(
-                [(h.table_id, h.ended_at, summary_for(h.phh, player)) for h in hands], self.titles
-            )
-        self.tell(table_id, to, text)
-
-    async def _on_wallet_iq(self, iq: Iq) -> None:
-        if not self._action_limit.allow(iq["from"].bare):
-            reply_error(iq, RateLimitedError("too many requests: slow down"))
-            return
-        if self.persistence is None:
-            reply_error(iq, IllegalActionError("this game server keeps no wallets"))
-            return
-        wallet = await self.persistence.store.wallet(PlayerId(iq["from"].bare))
-        reply = iq.reply()
-        reply["rb_wallet"]["json"] = wallet_json(wallet)
-        reply.send()
-
-    async def _on_history_iq(self, iq: Iq) -> None:
-        if not self._action_limit.allow(iq["from"].bare):
-            reply_error(iq, RateLimitedError("too many requests: slow down"))
-            return
-        if self.persistence is None:
-            reply_error(iq, IllegalActionError("this game server keeps no hand histories"))
-            return
-        raw = iq["rb_history"]["limit"] or "10"
-        limit = min(int(raw), 50) if str(raw).isdigit() else 10
-        player = PlayerId(iq["from"].bare)
-        hands = await self.persistence.store.recent_hands(player, limit=limit)
-        reply = iq.reply()
-        reply["rb_history"]["json"] = history_json(
-            [(h.table_id, h.ended_at, _as_seen(h.phh, player)) for h in hands]
-        )
-        reply.send()
 
     async def _limit_chat(self, room: Room, nick: str, real: JID) -> None:
         """Table chat is the MUC service's; a flooder loses their voice for a while."""
@@ -562,8 +507,3 @@ def _event_xml(event: Event, body: str, *, to: str, mtype: str, sender: str, tab
         table=table, payload=event_to_json(event),
     )
 
-
-def _as_seen(phh: str, viewer: PlayerId) -> list[Event]:
-    """A stored hand's events as ``viewer`` may see them, players under their names then."""
-    names = player_names(phh)
-    return [rename(event, names) for event in events_for(phh, viewer)]

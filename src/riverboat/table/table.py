@@ -332,16 +332,16 @@ class Table(SeatCommands):
         if hand is None or hand.to_act is None or not self.live:
             return events
         self._bank_started = None
-        index = hand.to_act
-        seat = self.seats[hand.plan.seats[index]]
-        self.deadline = self.clock() + self.config.action_time
-        events.append(
-            ActionRequired(
-                seq=self._next_seq(), hand_no=self.hand_no, seat=seat.number, player=seat.player,
-                deadline=self.deadline, time_bank=seat.time_bank,
-            )
-        )
+        events.append(self._announce_turn(self.seats[hand.plan.seats[hand.to_act]]))
         return events
+
+    def _announce_turn(self, seat: Seat) -> ActionRequired:
+        """A full action time for ``seat``, from now."""
+        self.deadline = self.clock() + self.config.action_time
+        return ActionRequired(
+            seq=self._next_seq(), hand_no=self.hand_no, seat=seat.number, player=seat.player,
+            deadline=self.deadline, time_bank=seat.time_bank,
+        )
 
     def _settle_turn(self) -> list[Event]:
         """Fold players who left, end the hand if it is over, else start the next turn."""
@@ -365,14 +365,7 @@ class Table(SeatCommands):
         if index is None or not self.live:
             self.deadline = None
             return events
-        seat = self.seats[hand.plan.seats[index]]
-        self.deadline = self.clock() + self.config.action_time
-        events.append(
-            ActionRequired(
-                seq=self._next_seq(), hand_no=self.hand_no, seat=seat.number, player=seat.player,
-                deadline=self.deadline, time_bank=seat.time_bank,
-            )
-        )
+        events.append(self._announce_turn(self.seats[hand.plan.seats[index]]))
         return events
 
     def _finish_hand(self) -> list[Event]:
