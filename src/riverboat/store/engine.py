@@ -147,7 +147,7 @@ class Writer:
             url = self._engine.url
             self._pool = await asyncpg.create_pool(
                 host=url.host, port=url.port, user=url.username, password=url.password,
-                database=url.database, min_size=1, max_size=4,
+                database=url.database, min_size=1, max_size=4, reset=_keep_session,
             )
         return self._pool
 
@@ -168,3 +168,10 @@ class Writer:
             self._connection = None
         if self._sync is not None:
             self._sync.dispose()
+
+
+async def _keep_session(connection: Any) -> None:
+    """What asyncpg's pool does to a connection coming back, instead of its default reset query
+    (one more round trip per statement). The store's statements leave no session state behind
+    (no ``SET``, ``LISTEN``, advisory locks or open cursors); asyncpg still rolls back a
+    transaction left open."""
