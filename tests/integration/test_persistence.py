@@ -15,7 +15,7 @@ from slixmpp import JID
 
 from riverboat.client import RiverboatClient
 from riverboat.devserver import LocalServer
-from riverboat.protocol.namespace import DEALER_NICK, DEALER_NODE
+from riverboat.protocol.namespace import DEALER_NICK, DEALER_NODE, NS
 from riverboat.server.component import GameComponent
 from riverboat.server.run import build_component, run_component
 from riverboat.server.settings import ServerSettings, TableSpec, settings_for_server
@@ -90,10 +90,13 @@ async def play_out(
 
 
 async def chat(client: RiverboatClient, to: str, body: str) -> str:
-    """Send a private text command, return the dealer's answer."""
+    """Send a private text command, return the dealer's answer (not a game event, such as
+    hole cards, that the same JID sends meanwhile)."""
     answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
     def on_message(message: Any) -> None:
+        if message.xml.find(f"{{{NS}}}event") is not None:
+            return
         if message["type"] == "chat" and str(message["from"]) == to and not answer.done():
             answer.set_result(message["body"])
 

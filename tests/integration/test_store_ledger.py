@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -254,3 +255,51 @@ async def test_the_audit_catches_a_forged_posting_and_a_bad_hand(store: Store) -
     assert any("hand 1 of table t1: net amounts sum to 5" in line for line in lines), lines
     assert any("net 25 but 20 posted" in line for line in lines), lines
     assert any(f"{BOB} has 80 chips in the checkpoint but 85" in line for line in lines), lines
+
+
+async def test_concurrent_appends_of_many_tables_keep_each_journal_in_order(
+    timed_store: Store,
+) -> None:
+    # On PostgreSQL the appends that arrive while one is in flight share a round trip: a
+    # batch holds several tables (and an unknown one, refused alone), each in its own order.
+    tables = [f"t{i}" for i in range(8)]
+    for table_id in tables:
+        await timed_store.save_table(table_id, table_id, {"variant": "NLHE"})
+
+    async def actor(table_id: str) -> None:
+        for i in range(12):
+            await timed_store.append(table_id, {"op": "intent", "i": i})
+
+    async def stranger() -> None:
+        for _ in range(3):
+            with pytest.raises(UnknownTableError):
+                await timed_store.append("nowhere", {"op": "sit"})
+
+    await asyncio.gather(*(actor(t) for t in tables), stranger())
+    saved = {t.table_id: t.journal for t in await timed_store.saved_tables()}
+    assert saved == {t: [{"op": "intent", "i": i} for i in range(12)] for t in tables}
+
+
+async def test_a_lost_postgresql_connection_fails_at_most_one_append(pg_store_url: str) -> None:
+    store = await Store.open(pg_store_url)
+    try:
+        await store.save_table("t1", "t1", {"variant": "NLHE"})
+        await store.append("t1", {"i": 0})
+        async with store.engine.connect() as conn:  # kill every other backend of this DB
+            await conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        # The driver may notice the closed connection before sending (a new one is opened)
+        # or only when the round trip fails (that append is lost, and said so).
+        try:
+            await store.append("t1", {"i": 1})
+            expected = [{"i": 0}, {"i": 1}, {"i": 2}]
+        except UnknownTableError:
+            raise
+        except Exception:  # whatever asyncpg raises for a dead connection
+            expected = [{"i": 0}, {"i": 2}]
+        await store.append("t1", {"i": 2})
+        [saved] = await store.saved_tables()
+        assert saved.journal == expected
+    finally:
+        await store.close()

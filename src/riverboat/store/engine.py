@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql.expression import Executable
 
+from riverboat.store.pg_journal import JournalAppender
 from riverboat.store.urls import async_url, is_sqlite
 
 BUSY_TIMEOUT_MS = 10_000
@@ -92,6 +93,7 @@ class Writer:
         self._sync: Engine | None = None
         self._connection: Connection | None = None
         self._pool: Any = None  # asyncpg's pool, for single statements on PostgreSQL
+        self._appender: JournalAppender | None = None  # journal appends on PostgreSQL
         if engine.dialect.name == "sqlite":
             url = engine.url.set(drivername="sqlite+pysqlite")
             self._sync = create_sync_engine(url)
@@ -139,27 +141,35 @@ class Writer:
         finally:
             cursor.close()
 
+    def _pg_address(self) -> dict[str, Any]:
+        url = self._engine.url
+        return {"host": url.host, "port": url.port, "user": url.username,
+                "password": url.password, "database": url.database}
+
     async def pg_pool(self) -> Any:
         """PostgreSQL only: asyncpg's own pool (made on first use), for the hot statements."""
         if self._pool is None:
             import asyncpg
 
-            url = self._engine.url
             self._pool = await asyncpg.create_pool(
-                host=url.host, port=url.port, user=url.username, password=url.password,
-                database=url.database, min_size=1, max_size=4, reset=_keep_session,
+                **self._pg_address(), min_size=1, max_size=4, reset=_keep_session
             )
         return self._pool
 
-    async def run_pg_one(self, sql: str, *arguments: Any) -> int:
-        """PostgreSQL only: one SQL statement (``$1``… parameters) straight through asyncpg,
-        committed on its own (one round trip, statement prepared once per connection);
-        returns its row count. The hot path on PostgreSQL."""
-        async with (await self.pg_pool()).acquire() as connection:
-            status: str = await connection.execute(sql, *arguments)
-        return int(status.rsplit(" ", 1)[-1])
+    async def pg_append(self, table_id: str, entry: str) -> bool:
+        """PostgreSQL only: add a journal entry (``pg_journal``: appends of all tables share
+        round trips); ``False`` if the table was never saved."""
+        if self._appender is None:
+            import asyncpg
+
+            address = self._pg_address()
+            self._appender = JournalAppender(lambda: asyncpg.connect(**address))
+        return await self._appender.append(table_id, entry)
 
     async def close(self) -> None:
+        if self._appender is not None:
+            await self._appender.close()
+            self._appender = None
         if self._pool is not None:
             await self._pool.close()
             self._pool = None

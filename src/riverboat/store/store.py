@@ -74,13 +74,6 @@ _APPEND_SQLITE = (
     "WHERE table_id = ?), ? FROM saved_tables WHERE table_id = ?"
 )
 
-_APPEND_PG = (
-    "INSERT INTO table_journal (table_id, position, entry) "
-    "SELECT table_id, (SELECT coalesce(max(position), 0) + 1 FROM table_journal "
-    "WHERE table_id = $1), $2 FROM saved_tables WHERE table_id = $1"
-)
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -212,7 +205,7 @@ class Store:
             if self._writer.sqlite:
                 count = self._writer.run_sql_one(_APPEND_SQLITE, (table_id, text, table_id))
             else:
-                count = await self._writer.run_pg_one(_APPEND_PG, table_id, text)
+                count = int(await self._writer.pg_append(table_id, text))
             if count != 1:
                 raise _unknown_table(table_id)
             return
