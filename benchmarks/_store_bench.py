@@ -32,6 +32,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def system_seconds(pid: int) -> float:
+    """System (kernel) CPU of one process."""
+    return int(_stat(pid)[12]) / TICKS
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """CPU of a process, of its live children, and of the children it has reaped."""
     fields = _stat(pid)

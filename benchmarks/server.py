@@ -33,7 +33,7 @@ from typing import Any
 
 from slixmpp import ClientXMPP
 
-from _store_bench import Stores, cpu_seconds, parse_kinds, print_table
+from _store_bench import Stores, cpu_seconds, parse_kinds, print_table, system_seconds
 from riverboat.devserver import LocalServer, ServerKind, start_server, stop_server
 from riverboat.devserver.accounts import register_account
 from riverboat.devserver.errors import RegistrationError
@@ -160,6 +160,7 @@ async def measure(
     pid = server.pid
     probes_cpu: dict[str, Callable[[], float]] = {
         "component": lambda: cpu_seconds(component),
+        "component_kernel": lambda: system_seconds(component),
         "ejabberd": lambda: cpu_seconds(pid),
     }
     if database_cpu is not None:
@@ -201,7 +202,8 @@ def report(args: argparse.Namespace, store: str, result: dict[str, Any]) -> None
     if hands:
         per = {k: v / hands * 1e3 for k, v in cpu.items()}
         print(
-            f"  CPU per hand: component {per['component']:.2f} ms,"
+            f"  CPU per hand: component {per['component']:.2f} ms"
+            f" (kernel {per['component_kernel']:.2f} ms),"
             f" ejabberd {per['ejabberd']:.2f} ms (baseline),"
             f" ratio {per['component'] / max(per['ejabberd'], 1e-9):.2f}"
         )
@@ -255,6 +257,8 @@ def run_once(args: argparse.Namespace, kind: str, stores: Stores) -> dict[str, A
                     str(delay),
                     "--store",
                     store_url,
+                    "--loop",
+                    args.loop,
                 ],
                 data / "serve.log",
             )
@@ -304,6 +308,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10)
     parser.add_argument("--probes", type=int, default=10, help="tables with a probe player")
     parser.add_argument("--next-hand-delay", type=float, default=None)
+    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop",
+                        help="the component's event loop (riverboat serve --loop)")
     parser.add_argument(
         "--bots-nice",
         type=int,

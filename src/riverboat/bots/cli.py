@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     import signal
     import sys
 
+    from riverboat import eventloop
     from riverboat.bots.fleet import BotFleet, FleetSettings
     from riverboat.bots.player import Think
     from riverboat.client import ClientError, ServerAddress
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         await fleet.run(stop)
 
     try:
-        asyncio.run(main())
+        eventloop.run(main())
     except ClientError as exc:
         print(f"riverboat bots: {exc}", file=sys.stderr)
         return 1

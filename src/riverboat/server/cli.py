@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from riverboat.eventloop import LOOPS
+
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
@@ -25,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                         help="where tables, wallets and hands are kept: sqlite:///FILE or "
                         "postgresql://USER@HOST:PORT/DB (default: the data folder's "
                         "riverboat.db); 'none' keeps nothing (free buy-ins, no crash recovery)")
+    parser.add_argument("--loop", choices=LOOPS, default=None,
+                        help="event loop (default: uvloop where installed, else asyncio)")
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.set_defaults(func=run)
 
@@ -62,9 +66,9 @@ def settings_from_args(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     import logging
 
+    from riverboat import eventloop
     from riverboat.server.run import serve
 
     logging.basicConfig(
@@ -72,5 +76,5 @@ def run(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("slixmpp").setLevel(logging.WARNING)
-    asyncio.run(serve(settings_from_args(args)))
+    eventloop.run(serve(settings_from_args(args)), args.loop)
     return 0
