@@ -89,8 +89,9 @@ async def stored_hands(url: str) -> dict[str, list[tuple[int, float]]]:
     store = await Store.open(url)
     try:
         hands: dict[str, list[tuple[int, float]]] = {t: [] for t in TABLES}
-        async for hand in store.hands():
-            hands.setdefault(hand.table_id, []).append((hand.hand_no, hand.ended_at.timestamp()))
+        async for hand in store.hands():  # stored by table JID: t1@<component>
+            table_id = hand.table_id.partition("@")[0]
+            hands.setdefault(table_id, []).append((hand.hand_no, hand.ended_at.timestamp()))
         return hands
     finally:
         await store.close()

@@ -122,8 +122,9 @@ async def test_wallets_pay_for_seats_and_players_read_balance_and_history(
             await alice.sit("t1", buy_in=150)
             await bob.sit("t1")
             wallet = await alice.wallet()
-            assert (wallet.balance, wallet.on_tables, wallet.total) == (GRANT - 150, {"t1": 150},
-                                                                         GRANT)
+            table_jid = f"t1@{xmpp_server.component}"  # a table's id in the store and wallets
+            assert (wallet.balance, wallet.on_tables, wallet.total) == (
+                GRANT - 150, {table_jid: 150}, GRANT)
             assert "wallet: 9850 chips" in await chat(alice, dealer, "balance")
             with pytest.raises(InsufficientChipsError):
                 await alice.add_chips("t1", GRANT)  # more than the wallet holds
@@ -142,7 +143,7 @@ async def test_wallets_pay_for_seats_and_players_read_balance_and_history(
             watcher = bob if folder is alice else alice
             for reader in (alice, bob):
                 hands = await reader.history(limit=5)
-                assert [h.table_id for h in hands] == ["t1", "t1"]
+                assert [h.table_id for h in hands] == [table_jid, table_jid]
                 folded = hands[0]  # newest first
                 dealt = [e for e in folded.events if isinstance(e, ev.HoleCardsDealt)]
                 mine = [e for e in dealt if e.player == reader.user]
@@ -159,7 +160,7 @@ async def test_wallets_pay_for_seats_and_players_read_balance_and_history(
             # The operator's store holds the whole hand, including the folded cards.
             store = await Store.open(url)
             try:
-                stored = [h async for h in store.hands(table_id="t1")]
+                stored = [h async for h in store.hands(table_id=table_jid)]
                 assert [h.hand_no for h in stored] == [1, 2]
                 assert sum(stored[1].net) == 0
             finally:
@@ -232,7 +233,7 @@ async def test_a_component_that_dies_mid_hand_comes_back_with_the_hand(
     store = await Store.open(url)
     try:
         report = await store.audit()
-        hands = [h.hand_no async for h in store.hands(table_id="t1")]
+        hands = [h.hand_no async for h in store.hands(table_id=f"t1@{xmpp_server.component}")]
     finally:
         await store.close()
     assert report.ok, report.discrepancies

@@ -98,8 +98,10 @@ async def test_a_table_that_cannot_be_restored_does_not_stop_the_others(tmp_path
     store = persistence.store
     try:
         for table_id in ("t1", "t2"):
-            await store.append(table_id, sit("a@x") | {"at": 1.0})
-        await store.append("t2", {"op": "start", "at": 2.0, "deck": "not a sealed deck"})
+            await store.append(persistence.store_id(table_id), sit("a@x") | {"at": 1.0})
+        await store.append(
+            "t2@games.example.org", {"op": "start", "at": 2.0, "deck": "not a sealed deck"}
+        )
     finally:
         await store.close()
     persistence, tables = await open_persistence(settings, url)
@@ -107,6 +109,6 @@ async def test_a_table_that_cannot_be_restored_does_not_stop_the_others(tmp_path
         assert sorted(tables) == ["t1"]
         assert [s.player for s in tables["t1"].seats.values()] == ["a@x"]
         kept = {s.table_id: s for s in await persistence.store.saved_tables()}
-        assert len(kept["t2"].journal) == 2  # left as it was, for the operator
+        assert len(kept["t2@games.example.org"].journal) == 2  # left as it was, for the operator
     finally:
         await persistence.store.close()

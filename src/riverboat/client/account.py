@@ -23,7 +23,7 @@ class WalletInfo:
 class PastHandInfo:
     """One finished hand as this player may see it (others' mucked cards stay hidden)."""
 
-    table_id: str
+    table_id: str  # the table's JID (t1@games.example.org): a store may serve several servers
     ended: dt.datetime
     events: list[Event]
 

@@ -50,13 +50,13 @@ class AccountDesk:
             component.tell(table_id, to, NO_STORE)
             return
         store, player = component.persistence.store, PlayerId(to.bare)
+        titles = component.persistence.store_titles(component.titles)
         if kind is IntentKind.BALANCE:
-            text = wallet_text(await store.wallet(player), component.titles)
+            text = wallet_text(await store.wallet(player), titles)
         else:
             hands = await store.recent_hands(player, limit=10)
             text = history_text(
-                [(h.table_id, h.ended_at, summary_for(h.phh, player)) for h in hands],
-                component.titles,
+                [(h.table_id, h.ended_at, summary_for(h.phh, player)) for h in hands], titles
             )
         component.tell(table_id, to, text)
 

@@ -198,7 +198,10 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         self.names[table_id] = {}
         self.histories[table_id] = deque(maxlen=HISTORY_KEPT)
         if self.persistence is not None:
-            await self.persistence.store.save_table(table_id, title, config_to_dict(table.config))
+            persistence = self.persistence
+            await persistence.store.save_table(
+                persistence.store_id(table_id), title, config_to_dict(table.config)
+            )
         self._start_actor(table_id)
         disco = self.plugin["xep_0030"]
         jid = self.table_jid(table_id)

@@ -18,6 +18,7 @@ from riverboat.server.journal import TableJournal, restore
 from riverboat.server.settings import ServerSettings
 from riverboat.store import Store
 from riverboat.store.deck_cipher import DeckCipher, load_or_create_key
+from riverboat.store.records import SavedTable
 from riverboat.table.config import TableConfig
 from riverboat.table.errors import InsufficientChipsError
 from riverboat.table.events import PlayerId
@@ -30,16 +31,38 @@ DECK_KEY_ENV = "RIVERBOAT_DECK_KEY"
 
 @dataclass
 class Persistence:
+    """The store as one game server sees it.
+
+    In the store a table is known by its JID (``t1@games.example.org``), not by the local id
+    the component uses (``t1``): several game servers (one component domain each) can share one
+    PostgreSQL store, each restoring only its own tables.
+    """
+
     store: Store
     cipher: DeckCipher
+    domain: str
     names: dict[str, dict[PlayerId, str]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     clock: Callable[[], float] = time.time
 
+    def store_id(self, table_id: str) -> str:
+        return f"{table_id}@{self.domain}"
+
+    def local_id(self, store_id: str) -> str | None:
+        """The local id of one of this server's tables; ``None`` for another server's."""
+        local, at, domain = store_id.rpartition("@")
+        return local if at and domain == self.domain else None
+
+    def store_titles(self, titles: dict[str, str]) -> dict[str, str]:
+        """``titles`` (by local id) by store id, for wallets and histories that name tables."""
+        return {self.store_id(t): title for t, title in titles.items()}
+
     def journal_for(
         self, table_id: str, names: dict[PlayerId, str], config: TableConfig
     ) -> TableJournal:
-        return TableJournal(self.store, table_id, names, self.cipher, config, self.clock)
+        return TableJournal(
+            self.store, self.store_id(table_id), names, self.cipher, config, self.clock
+        )
 
     async def fund(
         self, player: PlayerId, name: str | None, intent: Intent, config: TableConfig
@@ -80,8 +103,10 @@ async def open_persistence(
     """The store, and every table it holds or the settings name, rebuilt (configured first)."""
     store = await Store.open(url)
     try:
-        persistence = Persistence(store, DeckCipher(deck_key(settings)), clock=clock)
-        saved = {s.table_id: s for s in await store.saved_tables()}
+        persistence = Persistence(
+            store, DeckCipher(deck_key(settings)), settings.component, clock=clock
+        )
+        saved = await _own_saved_tables(persistence)
         tables: dict[str, Table] = {}
         configured = {spec.table_id: spec for spec in settings.tables}
         for table_id in [*configured, *(t for t in saved if t not in configured)]:
@@ -105,8 +130,24 @@ async def open_persistence(
             else:
                 tables[table_id] = Table(config, clock=clock)
             persistence.titles[table_id] = title
-            await store.save_table(table_id, title, config_to_dict(config))
+            await store.save_table(persistence.store_id(table_id), title, config_to_dict(config))
     except BaseException:
         await store.close()
         raise
     return persistence, tables
+
+
+async def _own_saved_tables(persistence: Persistence) -> dict[str, SavedTable]:
+    """This server's saved tables by local id. Tables saved under a bare id (``t1``, before
+    store ids were table JIDs) are taken over: renamed to this server's JID for them."""
+    store = persistence.store
+    own: dict[str, SavedTable] = {}
+    for saved in await store.saved_tables():
+        if "@" not in saved.table_id:
+            new = persistence.store_id(saved.table_id)
+            await store.rename_table(saved.table_id, new)
+            log.info("table %s is now stored as %s", saved.table_id, new)
+            own[saved.table_id] = replace(saved, table_id=new)
+        elif (local := persistence.local_id(saved.table_id)) is not None:
+            own[local] = saved
+    return own

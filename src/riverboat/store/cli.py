@@ -25,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "file (sections [1], [2], … of PHH) to stdout.",
     )
     export.add_argument("--player", metavar="JID", help="only hands this bare JID played")
-    export.add_argument("--table", metavar="T", help="only hands of this table id")
+    export.add_argument("--table", metavar="JID",
+                        help="only hands of this table (its JID, t1@games.example.org)")
     export.add_argument("--since", metavar="DATE", type=_date,
                         help="only hands ended at or after DATE (ISO 8601; UTC unless given)")
     _store_arguments(export)

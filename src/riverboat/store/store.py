@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -39,6 +39,7 @@ from riverboat.store.records import (
 from riverboat.store.schema import (
     hand_players,
     ledger_postings,
+    ledger_transactions,
     saved_tables,
     table_journal,
     wallets,
@@ -165,6 +166,33 @@ class Store:
         def work(conn: Connection) -> None:
             conn.execute(delete(table_journal).where(table_journal.c.table_id == table_id))
             conn.execute(delete(saved_tables).where(saved_tables.c.table_id == table_id))
+
+        await self._writer.run(work)
+
+    async def rename_table(self, old: str, new: str) -> None:
+        """Give a saved table a new id everywhere: its definition, journal, hands, ledger
+        transactions and table accounts (one transaction). For tables stored before ids were
+        table JIDs (``t1`` → ``t1@games.example.org``)."""
+        prefix, renamed = f"table:{old}:", f"table:{new}:"
+
+        def work(conn: Connection) -> None:
+            row = conn.execute(
+                select(saved_tables).where(saved_tables.c.table_id == old)).one_or_none()
+            if row is None:
+                raise _unknown_table(old)
+            conn.execute(insert(saved_tables).values({**row._asdict(), "table_id": new}))
+            conn.execute(update(table_journal).where(table_journal.c.table_id == old)
+                         .values(table_id=new))
+            conn.execute(delete(saved_tables).where(saved_tables.c.table_id == old))
+            conn.execute(update(hands_table).where(hands_table.c.table_id == old)
+                         .values(table_id=new))
+            conn.execute(update(ledger_transactions)
+                         .where(ledger_transactions.c.table_id == old).values(table_id=new))
+            account = ledger_postings.c.account
+            rest = func.substr(account, len(prefix) + 1)
+            conn.execute(update(ledger_postings)
+                         .where(account.startswith(prefix, autoescape=True))
+                         .values(account=literal(renamed).concat(rest)))
 
         await self._writer.run(work)
 
