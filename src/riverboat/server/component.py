@@ -30,7 +30,7 @@ from riverboat.server.accounts import AccountDesk
 from riverboat.server.actor import TableActor
 from riverboat.server.admin import AdminCommands
 from riverboat.server.commands import intent_from_action, intent_from_element, reply_error
-from riverboat.server.journal import intent_entry
+from riverboat.server.journal import intent_entry, last_hand_phh
 from riverboat.server.lobby import table_info
 from riverboat.server.naming import rename, unique_name
 from riverboat.server.persistence import Persistence
@@ -44,7 +44,6 @@ from riverboat.table.errors import (
     UnknownTableError,
 )
 from riverboat.table.events import Event, HandEnded, HoleCardsDealt, PlayerId
-from riverboat.table.history import dumps
 from riverboat.table.snapshot import snapshot
 from riverboat.table.state import config_to_dict
 from riverboat.table.table import Table
@@ -336,21 +335,11 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
 
     def _keep_history(self, table_id: str) -> None:
         journal = self.actors[table_id].journal if table_id in self.actors else None
-        if journal is not None and journal.last_phh is not None:
-            self.histories[table_id].append(journal.last_phh)  # written with the hand
-            return
-        finished = self._tables[table_id].last_hand
-        if finished is None:
-            return
-        names = self.names[table_id]
-        self.histories[table_id].append(
-            dumps(
-                finished,
-                table=table_id,
-                names={p: names.get(p, p) for p in finished.plan.players},
-                extra={"jids": list(finished.plan.players)},
-            )
-        )
+        phh = journal.last_phh if journal is not None else None  # written with the hand
+        if phh is None:
+            phh = last_hand_phh(self._tables[table_id], table_id, self.names[table_id])
+        if phh is not None:
+            self.histories[table_id].append(phh)
 
     def tell(self, table_id: str, to: JID, text: str) -> None:
         """A private plain-text message from the table's dealer (errors, help)."""

@@ -121,6 +121,19 @@ def checkpoint_of(table: Table, names: dict[PlayerId, str]) -> dict[str, Any]:
     return state
 
 
+def last_hand_phh(table: Table, table_id: str, names: dict[PlayerId, str]) -> str | None:
+    """The table's last finished hand as PHH (players' names and JIDs in it), if any."""
+    finished = table.last_hand
+    if finished is None:
+        return None
+    return dumps(
+        finished,
+        table=table_id,
+        names={p: names.get(p, p) for p in finished.plan.players},
+        extra={"jids": list(finished.plan.players)},
+    )
+
+
 @dataclass
 class TableJournal:
     """Stores one table's inputs and finished hands; the table actor awaits each write."""
@@ -147,19 +160,14 @@ class TableJournal:
             await self.store.append(self.table_id, entry, transfers)
             return
         finished = table.last_hand
-        names = self.names
-        phh = dumps(
-            finished,
-            table=self.table_id,
-            names={p: names.get(p, p) for p in finished.plan.players},
-            extra={"jids": list(finished.plan.players)},
-        )
+        phh = last_hand_phh(table, self.table_id, self.names)
+        assert phh is not None
         record = HandRecord(
             table_id=self.table_id, hand_no=ended.hand_no or finished.plan.hand_no,
             ended_at=self.clock(), players=tuple(ended.players), net=tuple(ended.net), phh=phh,
         )
         await self.store.finish_hand(
-            self.table_id, record, checkpoint_of(table, names), transfers
+            self.table_id, record, checkpoint_of(table, self.names), transfers
         )
         self.last_phh = phh
 

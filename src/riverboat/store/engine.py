@@ -128,13 +128,17 @@ class Writer:
                 return count
         return await self.run(lambda connection: connection.execute(statement, parameters).rowcount)
 
+    def sqlite_driver(self) -> Any:
+        """SQLite only: the writer's ``sqlite3`` connection (autocommit mode: a transaction is
+        what its user opens with ``BEGIN IMMEDIATE``)."""
+        driver = self._sqlite().connection.dbapi_connection
+        assert driver is not None
+        return driver
+
     def run_sql_one(self, sql: str, parameters: tuple[Any, ...]) -> int:
         """SQLite only: one SQL statement through the driver, its own (autocommitted)
         transaction; returns its row count. The hot path: no statement compilation."""
-        connection = self._sqlite()
-        driver = connection.connection.dbapi_connection
-        assert driver is not None
-        cursor = driver.cursor()
+        cursor = self.sqlite_driver().cursor()
         try:
             cursor.execute(sql, parameters)
             return int(cursor.rowcount)

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from riverboat.store import ledger, pg_hand
+from riverboat.store import ledger, pg_hand, sqlite_hand
 from riverboat.store.engine import Writer, create_engine
 from riverboat.store.errors import DuplicateHandError, InvalidRecordError, UnknownTableError
 from riverboat.store.migrate import upgrade
@@ -259,8 +259,12 @@ class Store:
             raise InvalidRecordError(f"hand of table {hand.table_id!r} given for {table_id!r}")
         text = _checkpoint_json(checkpoint)
         now = self._now()
-        if not transfers and not self._writer.sqlite:  # most hands, on PostgreSQL
-            await pg_hand.finish_hand(await self._writer.pg_pool(), table_id, hand, text, now)
+        if not transfers:  # most hands: straight through the driver
+            if self._writer.sqlite:
+                sqlite_hand.finish_hand(self._writer.sqlite_driver(), table_id, hand, text, now)
+            else:
+                pool = await self._writer.pg_pool()
+                await pg_hand.finish_hand(pool, table_id, hand, text, now)
             return
 
         def work(conn: Connection) -> None:

@@ -16,6 +16,7 @@ from riverboat.table.seating import Seat
 from riverboat.table.table import Table
 
 STATE_VERSION = 1
+_SEAT_FIELDS = tuple(f.name for f in fields(Seat))  # all plain values: no asdict deep copy
 
 
 def config_to_dict(config: TableConfig) -> dict[str, Any]:
@@ -54,7 +55,10 @@ def table_state(table: Table) -> dict[str, Any]:
         "button": table.button,
         "hand_no": table.hand_no,
         "seq": table.seq,
-        "seats": [asdict(seat) for seat in sorted(table.seats.values(), key=lambda s: s.number)],
+        "seats": [
+            {name: getattr(seat, name) for name in _SEAT_FIELDS}
+            for seat in sorted(table.seats.values(), key=lambda s: s.number)
+        ],
     }
 
 
