@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -38,26 +39,33 @@ async def sit(journal: TableJournal, table: Table, player: str) -> None:
 async def test_two_servers_share_one_store_and_keep_their_tables_apart(
     tmp_path: Path, store_url: str
 ) -> None:
-    # Two servers (two components) with the same local table id "t1", on one store (SQLite
-    # here stands for one process at a time; PostgreSQL is the shared case).
-    first, second = "games1.example.org", "games2.example.org"
-    for domain, player in ((first, "alice@x"), (second, "bob@x")):
-        persistence, tables = await open_persistence(settings(tmp_path, store_url, domain),
-                                                     store_url)
-        try:
+    # Two servers (two components, each its own store connections, as two processes have)
+    # with the same local table id "t1", open on one store at the same time, seat players
+    # concurrently; restarted, each finds only its own table.
+    servers = {"games1.example.org": "alice@x", "games2.example.org": "bob@x"}
+    opened = [
+        await open_persistence(settings(tmp_path, store_url, domain), store_url)
+        for domain in servers
+    ]
+    try:
+        async def seat(index: int, player: str) -> None:
+            persistence, tables = opened[index]
             await persistence.store.touch_player(player)
-            journal = persistence.journal_for("t1", {}, CONFIG)
-            await sit(journal, tables["t1"], player)
-        finally:
+            await sit(persistence.journal_for("t1", {}, CONFIG), tables["t1"], player)
+
+        await asyncio.gather(*(seat(i, p) for i, p in enumerate(servers.values())))
+    finally:
+        for persistence, _ in opened:
             await persistence.store.close()
-    for domain, player in ((first, "alice@x"), (second, "bob@x")):
+    for domain, player in servers.items():
         persistence, tables = await open_persistence(settings(tmp_path, store_url, domain),
                                                      store_url)
         try:
             assert [s.player for s in tables["t1"].seats.values()] == [player]
             wallet = await persistence.store.wallet(player)
             assert wallet.on_tables == {f"t1@{domain}": 200}
-            assert (await persistence.store.audit()).ok
+            report = await persistence.store.audit()
+            assert report.ok, report.discrepancies
         finally:
             await persistence.store.close()
 
