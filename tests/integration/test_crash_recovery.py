@@ -29,6 +29,8 @@ pytestmark = pytest.mark.integration
 TABLES = ("t1", "t2", "t3", "t4")
 KILLS = int(os.environ.get("RIVERBOAT_CHAOS_KILLS", "20"))
 HANDS = int(os.environ.get("RIVERBOAT_CHAOS_HANDS", "500"))
+# The store under test: sqlite (CI's run) or postgresql (RIVERBOAT_CHAOS_STORE=postgresql).
+STORE = os.environ.get("RIVERBOAT_CHAOS_STORE", "sqlite")
 
 
 class GameServer:
@@ -109,10 +111,13 @@ def audit(url: str) -> str:
 
 @pytest.mark.timeout(900)
 async def test_sigkill_at_random_moments_loses_nothing(
-    own_ejabberd: LocalServer, tmp_path: Path
+    own_ejabberd: LocalServer, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     rng = random.Random(int(os.environ.get("RIVERBOAT_CHAOS_SEED", str(time.time_ns()))))
-    url = f"sqlite:///{tmp_path / 'riverboat.db'}"
+    url = (
+        str(request.getfixturevalue("pg_store_url")) if STORE == "postgresql"
+        else f"sqlite:///{tmp_path / 'riverboat.db'}"
+    )
     game = GameServer(own_ejabberd, url, tmp_path / "serve.log")
     await game.start()
     try:
