@@ -45,7 +45,6 @@ from riverboat.table.errors import (
 )
 from riverboat.table.events import Event, HandEnded, HoleCardsDealt, PlayerId
 from riverboat.table.snapshot import snapshot
-from riverboat.table.state import config_to_dict
 from riverboat.table.table import Table
 from riverboat.table.views import view_for
 
@@ -197,10 +196,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         self.names[table_id] = {}
         self.histories[table_id] = deque(maxlen=HISTORY_KEPT)
         if self.persistence is not None:
-            persistence = self.persistence
-            await persistence.store.save_table(
-                persistence.store_id(table_id), title, config_to_dict(table.config)
-            )
+            await self.persistence.save_table(table_id, title, table.config)
         self._start_actor(table_id)
         disco = self.plugin["xep_0030"]
         jid = self.table_jid(table_id)

@@ -57,6 +57,9 @@ class Persistence:
         """``titles`` (by local id) by store id, for wallets and histories that name tables."""
         return {self.store_id(t): title for t, title in titles.items()}
 
+    async def save_table(self, table_id: str, title: str, config: TableConfig) -> None:
+        await self.store.save_table(self.store_id(table_id), title, config_to_dict(config))
+
     def journal_for(
         self, table_id: str, names: dict[PlayerId, str], config: TableConfig
     ) -> TableJournal:
@@ -130,7 +133,7 @@ async def open_persistence(
             else:
                 tables[table_id] = Table(config, clock=clock)
             persistence.titles[table_id] = title
-            await store.save_table(persistence.store_id(table_id), title, config_to_dict(config))
+            await persistence.save_table(table_id, title, config)
     except BaseException:
         await store.close()
         raise
