@@ -18,6 +18,7 @@ from riverboat.server.journal import TableJournal, restore
 from riverboat.server.settings import ServerSettings
 from riverboat.store import Store
 from riverboat.store.deck_cipher import DeckCipher, load_or_create_key
+from riverboat.store.errors import UnknownTableError
 from riverboat.store.records import SavedTable
 from riverboat.table.config import TableConfig
 from riverboat.table.errors import InsufficientChipsError
@@ -148,7 +149,10 @@ async def _own_saved_tables(persistence: Persistence) -> dict[str, SavedTable]:
     for saved in await store.saved_tables():
         if "@" not in saved.table_id:
             new = persistence.store_id(saved.table_id)
-            await store.rename_table(saved.table_id, new)
+            try:
+                await store.rename_table(saved.table_id, new)
+            except UnknownTableError:  # another server starting meanwhile took it over
+                continue
             log.info("table %s is now stored as %s", saved.table_id, new)
             own[saved.table_id] = replace(saved, table_id=new)
         elif (local := persistence.local_id(saved.table_id)) is not None:
