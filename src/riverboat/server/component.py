@@ -33,6 +33,7 @@ from riverboat.server.commands import intent_from_action, intent_from_element, r
 from riverboat.server.journal import intent_entry, last_hand_phh
 from riverboat.server.lobby import table_info
 from riverboat.server.naming import rename, unique_name
+from riverboat.server.outbox import Outbox
 from riverboat.server.persistence import Persistence
 from riverboat.server.ratelimit import RateLimiter
 from riverboat.server.rooms import Occupant, Room, RoomBook, configure_room, mute, send_join
@@ -80,6 +81,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         """The last finished hands of each table, as PHH (the store keeps them for good)."""
         self._joins: dict[str, asyncio.Future[Presence]] = {}
         self._raw_tasks: set[asyncio.Future[None]] = set()
+        self._outbox = Outbox(super().send_raw)
         self._action_limit = RateLimiter(settings.action_limit)
         self._chat_limit = RateLimiter(settings.chat_limit)
         self._tables = tables
@@ -133,6 +135,14 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
             task.add_done_callback(self._raw_tasks.discard)
             return
         super()._spawn_event(xml)
+
+    def send_raw(self, data: str | bytes) -> None:
+        self._outbox.flush()  # what the hot path queued goes first
+        super().send_raw(data)
+
+    def connection_lost(self, exception: BaseException | None) -> None:
+        self._outbox.clear()
+        super().connection_lost(exception)
 
     # --- addresses --------------------------------------------------------------------------
 
@@ -298,7 +308,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
     def publish(self, table_id: str, events: list[Event]) -> None:
         # The hot path (dozens of events a hand): each stanza is written as text, which costs
         # a fraction of building slixmpp stanza objects and serialising them, and an input's
-        # events leave in one write (one system call, one TCP segment for the XMPP server).
+        # events leave with the IQ result in one write (``riverboat.server.outbox``).
         room = self.rooms.get(table_id)
         names = self.names[table_id]
         dealer = str(room.dealer if room is not None else self.dealer_jid(table_id))
@@ -327,7 +337,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
                         table=table_id,
                     ))
         if out:
-            self.send_raw("".join(out))
+            self._outbox.put("".join(out))
 
     def _keep_history(self, table_id: str) -> None:
         journal = self.actors[table_id].journal if table_id in self.actors else None
@@ -360,7 +370,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         except TableError as exc:
             reply_error(iq, exc)
             return
-        self.send_raw(iq_result_xml(iq_id=iq["id"], to=str(sender), sender=str(iq["to"])))
+        self._outbox.put(iq_result_xml(iq_id=iq["id"], to=str(sender), sender=str(iq["to"])))
 
     async def _on_raw_action(self, xml: Any) -> None:
         """An action IQ read straight from the parsed element (the hot path: one a decision).
@@ -385,7 +395,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         except Exception as exc:  # answered (and logged) as slixmpp answers a failed handler
             Iq(self, xml, recv=True).exception(exc)
             return
-        self.send_raw(
+        self._outbox.put(
             iq_result_xml(iq_id=xml.get("id") or "", to=str(sender), sender=str(recipient))
         )
 
