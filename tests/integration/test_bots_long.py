@@ -80,6 +80,7 @@ def fast_settings(
         data_dir=data_dir,
         next_hand_delay=0.05,
         start_delay=0.2,
+        hands_kept=1000,
     )
 
 

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -23,6 +24,11 @@ from riverboat.table.events import Event, HandEnded, PlayerSat
 from riverboat.table.table import Table
 
 log = logging.getLogger(__name__)
+
+Reply = Callable[[list[Event] | None, BaseException | None], None]
+"""Told how an input ended, in the actor, right after its events were published: its events,
+or the error that refused it (``None`` for the other)."""
+
 
 class EventSink(Protocol):
     def publish(self, table_id: str, events: list[Event]) -> None: ...
@@ -54,7 +60,10 @@ class TableActor:
         self.table_id = table_id
         self.table = table
         self._sink = sink
-        self._inbox: asyncio.Queue[tuple[Entry, asyncio.Future[list[Event]]]] = asyncio.Queue()
+        # A deque and one waiter future rather than an asyncio.Queue inside asyncio.timeout:
+        # this wait happens for every input, and the plain form costs a fraction.
+        self._inbox: deque[tuple[Entry, Reply]] = deque()
+        self._waiter: asyncio.Future[None] | None = None
         self._next_hand_delay = next_hand_delay
         self._start_delay = start_delay
         self._clock = clock
@@ -86,15 +95,23 @@ class TableActor:
         self.paused = False
         if self.table.hand is None:
             self._schedule_hand(self._start_delay)
-            await self._inbox.put(({"op": "wake", "at": self._clock()}, _done_future()))
+            self.submit({"op": "wake", "at": self._clock()}, _ignore)
             return []
         return await self.call({"op": "resume", "at": self._clock()})
 
     async def call(self, entry: Entry) -> list[Event]:
         """Run ``entry`` on the table in the actor; its TableError is raised here."""
         future: asyncio.Future[list[Event]] = asyncio.get_running_loop().create_future()
-        await self._inbox.put((entry, future))
+        self.submit(entry, lambda events, error: _settle(future, events, error))
         return await future
+
+    def submit(self, entry: Entry, reply: Reply) -> None:
+        """Queue ``entry``; ``reply`` is called in the actor once it has run (the hot path:
+        no task or future for the caller to wait on)."""
+        self._inbox.append((entry, reply))
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def _wake_at(self) -> float | None:
         if self.paused:
@@ -102,40 +119,46 @@ class TableActor:
         times = [t for t in (self.table.deadline, self._next_hand_at) if t is not None]
         return min(times) if times else None
 
+    async def _wait(self) -> None:
+        """Until an input arrives or the clock's next moment (deadline, next hand) comes."""
+        loop = asyncio.get_running_loop()
+        waiter = self._waiter = loop.create_future()
+        wake = self._wake_at()
+        timer = None
+        if wake is not None:
+            timer = loop.call_later(max(0.0, wake - self._clock()), _release, waiter)
+        try:
+            await waiter
+        finally:
+            self._waiter = None
+            if timer is not None:
+                timer.cancel()
+
     async def _run(self) -> None:
         while True:
-            wake = self._wake_at()
-            timeout = None if wake is None else max(0.0, wake - self._clock())
-            job = None
+            if not self._inbox:
+                await self._wait()
             try:
-                async with asyncio.timeout(timeout):
-                    job = await self._inbox.get()
-            except TimeoutError:
-                pass
-            try:
-                if job is not None:
-                    await self._handle(*job)
+                if self._inbox:
+                    await self._handle(*self._inbox.popleft())
                 else:
                     await self._tick()
             except Exception:  # one bad input must not stop the table
                 log.exception("table %s: unexpected error", self.table_id)
 
-    async def _handle(self, entry: Entry, future: asyncio.Future[list[Event]]) -> None:
+    async def _handle(self, entry: Entry, reply: Reply) -> None:
         if entry["op"] == "wake":
             return
         entry["at"] = self._clock()
         try:
             events = await self._apply(entry)
         except TableError as exc:
-            if not future.done():
-                future.set_exception(exc)
+            reply(None, exc)
             return
         except BaseException as exc:
-            if not future.done():
-                future.set_exception(exc)
+            reply(None, exc)
             raise
-        if not future.done():
-            future.set_result(events)
+        reply(events, None)
 
     async def _tick(self) -> None:
         now = self._clock()
@@ -182,7 +205,21 @@ class TableActor:
             self._schedule_hand(self._next_hand_delay if ended else self._start_delay)
 
 
-def _done_future() -> asyncio.Future[list[Event]]:
-    future: asyncio.Future[list[Event]] = asyncio.get_running_loop().create_future()
-    future.set_result([])
-    return future
+def _settle(
+    future: asyncio.Future[list[Event]], events: list[Event] | None, error: BaseException | None
+) -> None:
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(events or [])
+
+
+def _release(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+def _ignore(events: list[Event] | None, error: BaseException | None) -> None:
+    return None

@@ -51,7 +51,6 @@ from riverboat.table.views import view_for
 
 log = logging.getLogger(__name__)
 MUC_USER = "http://jabber.org/protocol/muc#user"
-HISTORY_KEPT = 1000
 _FROM_DEALER = f"/{DEALER_NICK}"
 _ACTION_TAG = f"{{{NS}}}action"
 
@@ -77,8 +76,8 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         self._room_by_jid: dict[str, Room] = {}
         self.names: dict[str, dict[PlayerId, str]] = {t: {} for t in tables}
         self.contacts: dict[str, JID] = {}
-        self.histories: dict[str, deque[str]] = {t: deque(maxlen=HISTORY_KEPT) for t in tables}
-        """The last finished hands of each table, as PHH (the store keeps them for good)."""
+        self.histories: dict[str, deque[str]] = {t: self._history() for t in tables}
+        """The last ``settings.hands_kept`` finished hands of each table, as PHH."""
         self._joins: dict[str, asyncio.Future[Presence]] = {}
         self._raw_tasks: set[asyncio.Future[None]] = set()
         self._outbox = Outbox(super().send_raw)
@@ -130,9 +129,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         elif kind == "set" and tag.endswith("}iq") and len(xml) == 1 and (
             xml[0].tag == _ACTION_TAG
         ):
-            task = asyncio.ensure_future(self._on_raw_action(xml))
-            self._raw_tasks.add(task)
-            task.add_done_callback(self._raw_tasks.discard)
+            self._on_raw_action(xml)
             return
         super()._spawn_event(xml)
 
@@ -204,7 +201,7 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         self._tables[table_id] = table
         self.titles[table_id] = title
         self.names[table_id] = {}
-        self.histories[table_id] = deque(maxlen=HISTORY_KEPT)
+        self.histories[table_id] = self._history()
         if self.persistence is not None:
             await self.persistence.save_table(table_id, title, table.config)
         self._start_actor(table_id)
@@ -339,7 +336,12 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         if out:
             self._outbox.put("".join(out))
 
+    def _history(self) -> deque[str]:
+        return deque(maxlen=self.settings.hands_kept)
+
     def _keep_history(self, table_id: str) -> None:
+        if not self.settings.hands_kept:
+            return
         journal = self.actors[table_id].journal if table_id in self.actors else None
         phh = journal.last_phh if journal is not None else None  # written with the hand
         if phh is None:
@@ -372,10 +374,12 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
             return
         self._outbox.put(iq_result_xml(iq_id=iq["id"], to=str(sender), sender=str(iq["to"])))
 
-    async def _on_raw_action(self, xml: Any) -> None:
+    def _on_raw_action(self, xml: Any) -> None:
         """An action IQ read straight from the parsed element (the hot path: one a decision).
         The same checks and answers as :meth:`_on_action_iq`; identity is the ``from`` the
-        XMPP server stamped. Errors (rare) are answered through a slixmpp stanza, as always."""
+        XMPP server stamped. It goes to the actor without a task of its own, and the actor
+        answers it right after publishing (:meth:`_answer_raw`). Errors (rare) are answered
+        through a slixmpp stanza, as always."""
         try:
             sender = JID(xml.get("from") or "")
             recipient = JID(xml.get("to") or "")
@@ -388,16 +392,37 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
             actor = self._actor(recipient.user)
             intent = intent_from_element(xml[0])
             self.contacts[sender.bare] = sender
-            await self._perform(actor, sender, intent)
+            if self._funded(intent):  # a wallet to debit first: the ordinary, awaited path
+                task = asyncio.ensure_future(self._on_funded_raw_action(xml, actor, intent))
+                self._raw_tasks.add(task)
+                task.add_done_callback(self._raw_tasks.discard)
+                return
+            name = self._admit(actor, sender, intent)
+            entry = intent_entry(PlayerId(sender.bare), intent, 0.0, name)
         except TableError as exc:
             reply_error(Iq(self, xml, recv=True), exc)
             return
-        except Exception as exc:  # answered (and logged) as slixmpp answers a failed handler
-            Iq(self, xml, recv=True).exception(exc)
+        actor.submit(entry, lambda _events, error: self._answer_raw(xml, error))
+
+    async def _on_funded_raw_action(self, xml: Any, actor: TableActor, intent: Intent) -> None:
+        try:
+            await self._perform(actor, JID(xml.get("from")), intent)
+        except BaseException as exc:
+            self._answer_raw(xml, exc)
+            if not isinstance(exc, Exception):
+                raise
             return
-        self._outbox.put(
-            iq_result_xml(iq_id=xml.get("id") or "", to=str(sender), sender=str(recipient))
-        )
+        self._answer_raw(xml, None)
+
+    def _answer_raw(self, xml: Any, error: BaseException | None) -> None:
+        if error is None:
+            self._outbox.put(iq_result_xml(
+                iq_id=xml.get("id") or "", to=xml.get("from"), sender=xml.get("to"),
+            ))
+        elif isinstance(error, TableError):
+            reply_error(Iq(self, xml, recv=True), error)
+        elif isinstance(error, Exception):  # answered (and logged) as slixmpp does for handlers
+            Iq(self, xml, recv=True).exception(error)
 
     async def _on_table_iq(self, iq: Iq) -> None:
         try:
@@ -412,19 +437,25 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
         reply["rb_table"]["json"] = snapshot_to_json(view, self.names[actor.table_id])
         reply.send()
 
-    async def _perform(self, actor: TableActor, sender: JID, intent: Intent) -> list[Event]:
+    def _funded(self, intent: Intent) -> bool:
+        return self.persistence is not None and intent.kind in (
+            IntentKind.SIT, IntentKind.ADD_CHIPS
+        )
+
+    def _admit(self, actor: TableActor, sender: JID, intent: Intent) -> str | None:
+        """The rate limit; the display name of a player who sits down (None otherwise)."""
         if not self._action_limit.allow(sender.bare):
             raise RateLimitedError("too many requests: slow down")
+        if intent.kind is not IntentKind.SIT:
+            return None
+        names = self.names[actor.table_id]
+        display = self.rooms[actor.table_id].nick_of(sender.bare) or sender.user or sender.bare
+        return names.setdefault(PlayerId(sender.bare), unique_name(display, names))
+
+    async def _perform(self, actor: TableActor, sender: JID, intent: Intent) -> list[Event]:
+        name = self._admit(actor, sender, intent)
         player = PlayerId(sender.bare)
-        table_id = actor.table_id
-        name = None
-        if intent.kind is IntentKind.SIT:
-            room = self.rooms[table_id]
-            display = room.nick_of(sender.bare) or sender.user or sender.bare
-            name = self.names[table_id].setdefault(
-                player, unique_name(display, self.names[table_id])
-            )
-        if self.persistence is not None and intent.kind in (IntentKind.SIT, IntentKind.ADD_CHIPS):
+        if self.persistence is not None and self._funded(intent):
             intent = await self.persistence.fund(player, name, intent, actor.table.config)
         return await actor.call(intent_entry(player, intent, 0.0, name))
 

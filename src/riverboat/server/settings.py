@@ -44,6 +44,10 @@ class ServerSettings:
     store_url: str | None = None
     """Where tables, wallets and hands are kept (``sqlite:///…`` or ``postgresql://…``); None
     keeps nothing: every ``sit`` brings the table's default play-money buy-in."""
+    hands_kept: int = 0
+    """Finished hands each table keeps in memory as PHH (``GameComponent.histories``: tests
+    and debugging). Writing a hand's PHH is about a millisecond of CPU, so none by default;
+    a store keeps every hand for good either way."""
     deck_key: bytes | None = None
     """The key that encrypts stored decks (default: ``$RIVERBOAT_DECK_KEY``, else the data
     folder's ``deck.key``, created on first use)."""

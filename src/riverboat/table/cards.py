@@ -3,9 +3,11 @@ tests and replays. pokerkit's own (Mersenne Twister) deck is never used to deal.
 
 from __future__ import annotations
 
+import os
+import struct
 from collections import deque
 from collections.abc import Iterable, Sequence
-from random import Random, SystemRandom
+from random import Random
 from typing import Any, Protocol
 
 from pokerkit import Card, Deck
@@ -56,8 +58,8 @@ class ShuffledDeck:
 
     def __init__(self, deck: Deck = Deck.STANDARD) -> None:
         self._cards: deque[Card] = deque(_shuffled(list(deck)))
-        self._seed = _CSPRNG.getrandbits(256)
-        self._refills = Random(self._seed)
+        self._seed = int.from_bytes(os.urandom(32), "little")
+        self._refills: Random | None = None  # made on first use: only draw games refill
 
     def state(self) -> dict[str, Any]:
         """The undealt cards in order and the refill seed: secret, stored only encrypted."""
@@ -69,11 +71,13 @@ class ShuffledDeck:
         deck = cls.__new__(cls)
         deck._cards = deque(parse_cards(str(state["cards"])))
         deck._seed = int(str(state["seed"]), 16)
-        deck._refills = Random(deck._seed)
+        deck._refills = None
         return deck
 
     def refill(self, cards: Iterable[Card]) -> None:
         used = list(cards)
+        if self._refills is None:
+            self._refills = Random(self._seed)
         self._refills.shuffle(used)
         self._cards.extend(used)
 
@@ -99,14 +103,26 @@ class ShuffledDeck:
         return tuple(self._cards)
 
 
-_CSPRNG = SystemRandom()
-"""The operating system's CSPRNG (``os.urandom``), the generator ``secrets`` uses too."""
+_SPAN = 1 << 32
+
+
+def _below(bound: int, word: int) -> int | None:
+    """``word`` (uniform on 32 bits) as a uniform draw below ``bound``; ``None`` when it falls
+    in the top slice that would bias the draw (rejection sampling: a chance of at most
+    ``bound`` in 2**32)."""
+    return word % bound if word < _SPAN - _SPAN % bound else None
 
 
 def _shuffled(cards: list[Card]) -> list[Card]:
-    """Fisher-Yates on the OS CSPRNG: every permutation equally likely."""
+    """Fisher-Yates on the operating system's CSPRNG (``os.urandom``, the source ``secrets``
+    uses): every permutation equally likely. The random words for the whole deck come from
+    one read (``random.SystemRandom`` makes a system call per card); a rejected word is
+    replaced by a fresh one."""
+    words = struct.unpack(f"<{len(cards)}I", os.urandom(4 * len(cards)))
     for i in range(len(cards) - 1, 0, -1):
-        j = _CSPRNG.randrange(i + 1)
+        j = _below(i + 1, words[i])
+        while j is None:
+            j = _below(i + 1, int.from_bytes(os.urandom(4), "little"))
         cards[i], cards[j] = cards[j], cards[i]
     return cards
 
