@@ -34,12 +34,13 @@ from typing import Any
 from slixmpp import ClientXMPP
 
 from _store_bench import Stores, cpu_seconds, parse_kinds, print_table, system_seconds
+from riverboat.bots.strategy import STRATEGIES
 from riverboat.devserver import LocalServer, ServerKind, start_server, stop_server
 from riverboat.devserver.accounts import register_account
 from riverboat.devserver.errors import RegistrationError
 from riverboat.devserver.process import free_ports, terminate
 from riverboat.protocol.codec import event_from_json
-from riverboat.protocol.stanzas import register_stanzas
+from riverboat.protocol.stanzas import event_items, register_stanzas
 from riverboat.table import events as ev
 
 PLAINTEXT = {"feature_mechanisms": {"unencrypted_plain": True, "unencrypted_scram": True}}
@@ -84,20 +85,22 @@ class Watcher:
 
     def __init__(self) -> None:
         self.hands = 0
+        self.actions = 0
         self.arrivals: dict[tuple[str, int], float] = {}
         self.counting = False
 
     def on_message(self, message: Any) -> None:
-        if message["type"] != "groupchat" or not message["rb_event"]["type"]:
+        if message["type"] != "groupchat":
             return
-        kind = message["rb_event"]["type"]
-        if kind == "hand-ended" and self.counting:
-            self.hands += 1
-        elif kind == "player-acted":
-            event = event_from_json(kind, message["rb_event"]["json"])
-            assert isinstance(event, ev.PlayerActed)
-            if event.player.startswith("probe"):
-                self.arrivals[(str(event.player), event.seq)] = time.perf_counter()
+        for item in event_items(message.xml):
+            if item.kind == "hand-ended" and self.counting:
+                self.hands += 1
+            elif item.kind == "player-acted":
+                self.actions += self.counting
+                event = event_from_json(item.kind, item.json)
+                assert isinstance(event, ev.PlayerActed)
+                if event.player.startswith("probe"):
+                    self.arrivals[(str(event.player), event.seq)] = time.perf_counter()
 
 
 class Probe:
@@ -108,12 +111,14 @@ class Probe:
         self.sent: list[tuple[float, int]] = []  # (send time, seq of the action-required)
 
     def on_message(self, message: Any) -> None:
-        if message["type"] != "groupchat" or message["rb_event"]["type"] != "action-required":
+        if message["type"] != "groupchat":
             return
-        event = event_from_json("action-required", message["rb_event"]["json"])
-        assert isinstance(event, ev.ActionRequired)
-        if event.player == self.nick:
-            asyncio.get_running_loop().create_task(self.act(event.seq))
+        for item in event_items(message.xml):
+            if item.kind == "action-required":
+                event = event_from_json(item.kind, item.json)
+                assert isinstance(event, ev.ActionRequired)
+                if event.player == self.nick:
+                    asyncio.get_running_loop().create_task(self.act(event.seq))
 
     async def act(self, seq: int) -> None:
         await asyncio.sleep(self.think)
@@ -182,7 +187,10 @@ async def measure(
                 latencies.append(min(arrived) - sent)
     for xmpp in [watcher_xmpp, *(p.xmpp for p in probes)]:
         xmpp.disconnect()
-    return {"hands": watcher.hands, "elapsed": elapsed, "cpu": cpu, "latencies": latencies}
+    return {
+        "hands": watcher.hands, "actions": watcher.actions, "elapsed": elapsed, "cpu": cpu,
+        "latencies": latencies,
+    }
 
 
 def report(args: argparse.Namespace, store: str, result: dict[str, Any]) -> None:
@@ -192,7 +200,11 @@ def report(args: argparse.Namespace, store: str, result: dict[str, Any]) -> None
         f"\n{args.tables} tables, bots thinking {args.think} s, {args.seconds:.0f} s measured,"
         f" store {store}"
     )
-    print(f"  hands: {hands}  ({hands / elapsed:.1f} hands/s)")
+    actions = result["actions"] / hands if hands else 0.0
+    print(
+        f"  hands: {hands}  ({hands / elapsed:.1f} hands/s, {actions:.1f} player actions a hand,"
+        f" bots: {args.strategy})"
+    )
     if len(lat) >= 2:
         q = statistics.quantiles(lat, n=100)
         print(
@@ -281,7 +293,7 @@ def run_once(args: argparse.Namespace, kind: str, stores: Stores) -> dict[str, A
                         "--think",
                         str(args.think),
                         "--strategy",
-                        "calling",
+                        args.strategy,
                     ],
                     data / "bots.log",
                     args.bots_nice,
@@ -302,6 +314,11 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--tables", type=int, default=50)
+    parser.add_argument(
+        "--strategy", choices=STRATEGIES, default="calling",
+        help="the bots' strategy (calling: every hand a 6-way showdown, the most work a hand"
+        " can make; equity: hands as players play them, most ending before the river)",
+    )
     parser.add_argument("--per-table", type=int, default=5, help="bots per table (5)")
     parser.add_argument("--think", type=float, default=0.5)
     parser.add_argument("--seconds", type=float, default=60)

@@ -31,13 +31,14 @@ async def read_welcome(demo: asyncio.subprocess.Process) -> str:
 
 
 async def play_until_a_bot_acts(me: PlainClient, room: str) -> None:
-    """Answer my turns (check, else call) until a bot's action is announced."""
+    """Answer my turns (check, else call) until a bot's action is announced (the dealer's
+    room messages have a line per event)."""
     async with asyncio.timeout(60):
         while True:
             item = await me.inbox.get()
-            if re.match(r"^bot-\S+ (checks|calls|folds|bets|raises)", item.body):
+            if re.search(r"^bot-\S+ (checks|calls|folds|bets|raises)", item.body, re.MULTILINE):
                 return
-            if re.match(r"^me \(seat \d+\) to act$", item.body):
+            if re.search(r"^me \(seat \d+\) to act$", item.body, re.MULTILINE):
                 me.say(room, "check")
             elif item.mtype == "chat" and item.body.startswith("cannot check"):
                 me.say(room, "call")

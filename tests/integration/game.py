@@ -80,7 +80,7 @@ class PlainClient:
         self.xmpp.send_message(mto=to, mbody=body, mtype=mtype)
 
     async def next_matching(self, pattern: str, timeout: float = 10.0) -> Received:
-        regex = re.compile(pattern)
+        regex = re.compile(pattern, re.MULTILINE)  # a room message has a line per event
         async with asyncio.timeout(timeout):
             while True:
                 item = await self.inbox.get()

@@ -34,6 +34,7 @@ from riverboat.client import RiverboatClient, ServerAddress
 from riverboat.devserver import LocalServer
 from riverboat.protocol.codec import event_from_json
 from riverboat.protocol.namespace import DEALER_NICK, NS
+from riverboat.protocol.stanzas import event_items
 from riverboat.server.component import GameComponent
 from riverboat.server.settings import ServerSettings, TableSpec, settings_for_server
 from riverboat.table import events as ev
@@ -156,12 +157,13 @@ class Tap:
 
 
 def _turn_of(stanza: Any, user: str) -> ev.ActionRequired | None:
-    payload = stanza.xml.find(f"{{{NS}}}event")
-    if payload is None or payload.get("type") != "action-required":
-        return None
-    event = event_from_json("action-required", payload.text or "")
-    assert isinstance(event, ev.ActionRequired)
-    return event if event.player == user else None
+    for item in event_items(stanza.xml):
+        if item.kind == "action-required":
+            event = event_from_json("action-required", item.json)
+            assert isinstance(event, ev.ActionRequired)
+            if event.player == user:
+                return event
+    return None
 
 
 @contextlib.asynccontextmanager
@@ -199,17 +201,18 @@ class Spectator:
             await self.client.watch(info)
 
     def _on_message(self, message: Any) -> None:
-        payload = message.xml.find(f"{{{NS}}}event")
+        items = event_items(message.xml)
         sender = message["from"]
-        if message["type"] != "groupchat" or payload is None or sender.resource != DEALER_NICK:
+        if message["type"] != "groupchat" or not items or sender.resource != DEALER_NICK:
             return
         table_id = self._rooms.get(sender.bare)
         if table_id is None:
             return
-        assert payload.get("table") == table_id
-        event = event_from_json(payload.get("type", ""), payload.text or "")
-        assert event.seq == int(payload.get("seq", "0"))
-        self.events[table_id].append(event)
+        for item in items:
+            assert item.table == table_id
+            event = event_from_json(item.kind, item.json)
+            assert event.seq == int(item.seq)
+            self.events[table_id].append(event)
 
     def last_seq(self, table_id: str) -> int:
         events = self.events[table_id]
@@ -420,42 +423,65 @@ def parsed(xml: str) -> ET.Element | None:
         return None
 
 
+def payloads(root: ET.Element) -> list[ET.Element]:
+    """The event elements of a stanza: a room message's ``<events/>`` children, or a private
+    message's one ``<event/>``."""
+    batch = root.find(f"{{{NS}}}events")
+    if batch is not None:
+        return batch.findall(f"{{{NS}}}event")
+    one = root.find(f"{{{NS}}}event")
+    return [] if one is None else [one]
+
+
 def dealt_to(xml: str, hand: HandTruth, owner: str) -> bool:
-    """Whether ``xml`` is the ``hole-cards-dealt`` event of ``owner`` in ``hand``."""
+    """Whether ``xml`` carries the ``hole-cards-dealt`` event of ``owner`` in ``hand``."""
     root = parsed(xml)
-    payload = root.find(f"{{{NS}}}event") if root is not None else None
-    if payload is None or payload.get("type") != "hole-cards-dealt":
-        return False
-    event = event_from_json("hole-cards-dealt", payload.text or "")
-    return (event.hand_no, getattr(event, "player", None)) == (hand.hand_no, hand.names[owner])
+    for payload in payloads(root) if root is not None else []:
+        if payload.get("type") == "hole-cards-dealt":
+            event = event_from_json("hole-cards-dealt", payload.text or "")
+            if (event.hand_no, getattr(event, "player", None)) == (hand.hand_no, hand.names[owner]):
+                return True
+    return False
 
 
 def edited(xml: str, *, body: str = "", cards: list[str] | None = None) -> str:
-    """A copy of an event stanza with ``body`` added to its body, or with other ``cards``."""
+    """A copy of an event stanza with ``body`` added to its body, or with other ``cards`` in
+    its first ``hole-cards-dealt`` event."""
     root = ET.fromstring(xml)
     text = root.find("{*}body")
     assert text is not None
     text.text = (text.text or "") + body
     if cards is not None:
-        payload = root.find(f"{{{NS}}}event")
-        assert payload is not None
+        payload = next(p for p in payloads(root) if p.get("type") == "hole-cards-dealt")
         fields = json.loads(payload.text or "")
         fields["cards"] = cards
         payload.text = json.dumps(fields)
     return ET.tostring(root, encoding="unicode")
 
 
-def stanza_position(xml: str) -> tuple[str, int] | None:
-    """(table, seq) of a stanza that carries table state: an event or a snapshot."""
+def table_parts(xml: str) -> list[tuple[str, int, str]] | None:
+    """The parts of a stanza that carries table state, each with its (table, seq) and text:
+    in a room message each event at its own seq and the rest (body, addresses) at the last
+    one's; a private event or a snapshot whole. ``None``: the stanza is not about a table."""
     root = parsed(xml)
     if root is None:
         return None
+    batch = root.find(f"{{{NS}}}events")
+    if batch is not None:
+        table = batch.get("table", "")
+        parts = [
+            (table, int(e.get("seq", "0")), e.text or "")
+            for e in batch.findall(f"{{{NS}}}event")
+        ]
+        root.remove(batch)
+        parts.append((table, int(batch.get("seq", "0")), ET.tostring(root, encoding="unicode")))
+        return parts
     payload = root.find(f"{{{NS}}}event")
     if payload is not None:
-        return payload.get("table", ""), int(payload.get("seq", "0"))
+        return [(payload.get("table", ""), int(payload.get("seq", "0")), xml)]
     snapshot = root.find(f"{{{NS}}}table")
     if snapshot is not None and snapshot.get("seq") is not None:
-        return root.get("from", "").split("@")[0], int(snapshot.get("seq", "0"))
+        return [(root.get("from", "").split("@")[0], int(snapshot.get("seq", "0")), xml)]
     return None
 
 
@@ -473,37 +499,41 @@ class LeakReport:
 def find_leaks(stanzas: Iterable[Stanza], truths: dict[str, TableTruth]) -> LeakReport:
     """Every stanza that shows a client someone else's hole cards before they were shown.
 
-    A stanza with an event or a snapshot belongs to the hand of its seq; in it, the hidden
-    cards are the hole cards of every other player of that hand who has not shown them yet (at
-    that seq). Any other stanza (presence, IQ results, plain text) must show no card at all.
+    Each part of a stanza about a table (``table_parts``: an event, a snapshot, a room
+    message's body) belongs to the hand of its seq; in it, the hidden cards are the hole cards
+    of every other player of that hand who has not shown them yet (at that seq). Any other
+    stanza (presence, IQ results, plain text) must show no card at all.
     """
     report = LeakReport()
     for stanza in stanzas:
-        tokens = card_tokens(stanza.xml)
-        position = stanza_position(stanza.xml)
-        if position is None:
+        parts = table_parts(stanza.xml)
+        if parts is None:
+            tokens = card_tokens(stanza.xml)
             if tokens:
                 report.leaks.append(f"{stanza.receiver} got cards {sorted(tokens)}: {stanza.xml}")
             continue
-        table_id, seq = position
-        truth = truths.get(table_id)
-        hand = truth.hand_at(seq) if truth is not None else None
-        if hand is None:
-            continue
-        report.judged += 1
-        report.snapshots += stanza.xml.startswith("<iq")
-        hidden: set[str] = set()
-        for owner, cards in hand.hole.items():
-            if owner == stanza.receiver:
-                if cards <= tokens:
-                    report.own_cards_seen.add((table_id, hand.hand_no, owner))
-            elif hand.shown_at.get(owner, seq + 1) > seq:
-                hidden |= cards
-        if tokens & hidden:
-            report.leaks.append(
-                f"{stanza.receiver} got {sorted(tokens & hidden)} of hand {table_id}#"
-                f"{hand.hand_no} at seq {seq}: {stanza.xml}"
-            )
+        judged = False
+        for table_id, seq, text in parts:
+            truth = truths.get(table_id)
+            hand = truth.hand_at(seq) if truth is not None else None
+            if hand is None:
+                continue
+            judged = True
+            tokens = card_tokens(text)
+            hidden: set[str] = set()
+            for owner, cards in hand.hole.items():
+                if owner == stanza.receiver:
+                    if cards <= tokens:
+                        report.own_cards_seen.add((table_id, hand.hand_no, owner))
+                elif hand.shown_at.get(owner, seq + 1) > seq:
+                    hidden |= cards
+            if tokens & hidden:
+                report.leaks.append(
+                    f"{stanza.receiver} got {sorted(tokens & hidden)} of hand {table_id}#"
+                    f"{hand.hand_no} at seq {seq}: {stanza.xml}"
+                )
+        report.judged += judged
+        report.snapshots += judged and stanza.xml.startswith("<iq")
     return report
 
 
@@ -577,8 +607,9 @@ async def test_no_client_sees_another_players_hole_cards_in_200_hands(
     receiver, victim = sorted(hand.hole)[:2]
     secret = sorted(hand.hole[victim])
     dealt = next(s for s in tap.stanzas if s.receiver == receiver and dealt_to(s.xml, hand, victim))
-    position = stanza_position(dealt.xml)
-    assert position is not None
+    parts = table_parts(dealt.xml)
+    assert parts is not None
+    position = parts[-1][:2]
     cards = json.dumps({"players": [{"player": hand.names[victim], "cards": secret}]})
     forged = [
         edited(dealt.xml, body=f" {secret[0]}"),

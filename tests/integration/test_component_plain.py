@@ -23,16 +23,19 @@ CARD = r"[2-9TJQKA][cdhs]"
 
 
 async def play_by_text(client: PlainClient, room: str, hands: int) -> None:
-    """React to the dealer's 'NAME (seat N) to act' lines: check, or call if checking fails."""
-    turn = re.compile(rf"^{client.user} \(seat \d+\) to act$")
+    """React to the dealer's 'NAME (seat N) to act' lines: check, or call if checking fails.
+    The dealer posts each input's events as one message, a line per event."""
+    turn = re.compile(rf"{client.user} \(seat \d+\) to act")
     done = 0
     async with asyncio.timeout(90):
         while done < hands:
             item = await client.inbox.get()
-            if item.sender.endswith("/Dealer") and re.match(r"^hand #\d+ is over$", item.body):
-                done += 1
-            elif item.sender.endswith("/Dealer") and turn.match(item.body):
-                client.say(room, "check")
+            if item.sender.endswith("/Dealer"):
+                for line in item.body.splitlines():
+                    if re.fullmatch(r"hand #\d+ is over", line):
+                        done += 1
+                    elif turn.fullmatch(line):
+                        client.say(room, "check")
             elif item.mtype == "chat" and item.body.startswith("cannot check"):
                 client.say(room, "call")
 

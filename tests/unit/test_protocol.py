@@ -12,7 +12,7 @@ from riverboat.protocol.codec import EVENT_TYPES, event_from_json, event_to_json
 from riverboat.protocol.errors import STANZA_ERRORS, error_from_wire, stanza_error
 from riverboat.protocol.intents import IntentKind, NotACommandError, parse_command
 from riverboat.protocol.namespace import NS
-from riverboat.protocol.stanzas import event_message_xml
+from riverboat.protocol.stanzas import event_items, event_message_xml, events_message_xml
 from riverboat.protocol.text import describe, hole_cards_body
 from riverboat.table import events as ev
 from riverboat.table.errors import (
@@ -105,6 +105,40 @@ def test_event_message_xml_is_well_formed_and_carries_the_payload(body: str, nic
     assert payload is not None
     assert payload.get("seq") == "5"
     assert event_from_json(payload.get("type") or "", payload.text or "") == event
+
+
+@given(
+    st.lists(st.sampled_from(SAMPLES), min_size=1, max_size=8),
+    st.text().map(lambda t: "".join(c for c in t if c.isprintable())),
+)
+def test_a_room_message_carries_an_inputs_events_in_order(
+    events: list[ev.Event], body: str
+) -> None:
+    items = [(event_type(e), 100 + i, event_to_json(e)) for i, e in enumerate(events)]
+    text = events_message_xml(
+        to="room@muc", sender="room@muc/Dealer", body=body, table="t'1", items=items
+    )
+    root = ET.fromstring(text)
+    assert root.get("type") == "groupchat"
+    assert root.findtext("body") == body
+    batch = root.find(f"{{{NS}}}events")
+    assert batch is not None
+    assert batch.get("seq") == str(100 + len(events) - 1)  # the last event's
+    read = event_items(root)
+    assert [(i.kind, int(i.seq), i.json) for i in read] == items
+    assert {i.table for i in read} == {"t'1"}
+    assert [event_from_json(i.kind, i.json) for i in read] == events
+
+
+def test_a_private_message_carries_one_event_and_others_none() -> None:
+    event = SAMPLES[0]
+    text = event_message_xml(
+        to="bob@x/y", sender="dealer@games/t1", mtype="chat", body="b", kind=event_type(event),
+        seq=event.seq, table="t1", payload=event_to_json(event),
+    )
+    (item,) = event_items(ET.fromstring(text))
+    assert (item.kind, item.seq, item.table) == (event_type(event), str(event.seq), "t1")
+    assert event_items(ET.fromstring("<message><body>hi</body></message>")) == []
 
 
 def test_private_body_lists_exactly_the_hole_cards() -> None:

@@ -27,8 +27,9 @@ from riverboat.client.lobby import TableInfo, table_from_disco
 from riverboat.client.rooms import RoomState, join_presence
 from riverboat.client.watch import TableWatch
 from riverboat.protocol.codec import event_from_json
-from riverboat.protocol.namespace import DEALER_NODE, NS
+from riverboat.protocol.namespace import DEALER_NODE
 from riverboat.protocol.snapshot_codec import snapshot_from_json
+from riverboat.protocol.stanzas import EventItem, event_items
 from riverboat.table.errors import TableError
 from riverboat.table.events import Event
 from riverboat.table.snapshot import TableView
@@ -345,7 +346,10 @@ class RiverboatClient(TableActions, AccountRequests):
             task.add_done_callback(self._background.discard)
 
     def _on_message(self, message: Any) -> None:
-        if message["type"] == "error" or message.xml.find(f"{{{NS}}}event") is None:
+        if message["type"] == "error":
+            return
+        items = event_items(message.xml)
+        if not items:
             return
         sender = message["from"]
         if message["type"] == "groupchat":
@@ -365,9 +369,10 @@ class RiverboatClient(TableActions, AccountRequests):
             private = True
         if watch is None:
             return
-        event = self._decode(message["rb_event"], watch.table_id)
-        if event is not None:
-            watch.deliver(event, private=private)
+        for item in items:
+            event = self._decode(item, watch.table_id)
+            if event is not None:
+                watch.deliver(event, private=private)
 
     def _dealer_watch(self, sender: str) -> TableWatch | None:
         """The watched table whose dealer JID (``dealer@<component>/<table>``) is ``sender``."""
@@ -378,13 +383,13 @@ class RiverboatClient(TableActions, AccountRequests):
         return None
 
     @staticmethod
-    def _decode(payload: Any, table_id: str) -> Event | None:
-        if payload["table"] not in ("", table_id):
-            log.warning("ignoring an event for table %r in %r's stream", payload["table"], table_id)
+    def _decode(payload: EventItem, table_id: str) -> Event | None:
+        if payload.table not in ("", table_id):
+            log.warning("ignoring an event for table %r in %r's stream", payload.table, table_id)
             return None
         try:
-            event = event_from_json(payload["type"], payload["json"])
-            seq = int(payload["seq"])
+            event = event_from_json(payload.kind, payload.json)
+            seq = int(payload.seq)
         except (TableError, ValueError) as exc:
             log.warning("ignoring a malformed event payload: %s", exc)
             return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -99,6 +101,55 @@ def event_message_xml(
         f"<event xmlns='{NS}' type={_quoted(kind)} seq='{seq}' table={_quoted(table)}>"
         f"{escape(payload)}</event></message>"
     )
+
+
+def events_message_xml(
+    *, to: str, sender: str, body: str, table: str, items: Sequence[tuple[str, int, str]]
+) -> str:
+    """The room message of one input: ``<events/>`` holding an ``<event/>`` per event, in
+    order (``items``: type, seq, JSON), the body one line per event."""
+    inner = "".join(
+        f"<event type={_quoted(kind)} seq='{seq}'>{escape(payload)}</event>"
+        for kind, seq, payload in items
+    )
+    return (
+        f"<message to={_quoted(to)} from={_quoted(sender)} type='groupchat'>"
+        f"<body>{escape(body)}</body>"
+        f"<events xmlns='{NS}' table={_quoted(table)} seq='{items[-1][1]}'>{inner}</events>"
+        "</message>"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EventItem:
+    """One event payload as it came: attributes and JSON text, not yet decoded."""
+
+    kind: str
+    seq: str
+    table: str
+    json: str
+
+
+_EVENT = f"{{{NS}}}event"
+_EVENTS = f"{{{NS}}}events"
+
+
+def event_items(message: Any) -> list[EventItem]:
+    """The events a message element carries, in order: the children of its ``<events/>`` (a
+    room message) or its one ``<event/>`` (a private message); none if it carries neither."""
+    batch = message.find(_EVENTS)
+    if batch is not None:
+        table = batch.get("table", "")
+        return [
+            EventItem(e.get("type", ""), e.get("seq", ""), table, e.text or "")
+            for e in batch.iterfind(_EVENT)
+        ]
+    one = message.find(_EVENT)
+    if one is None:
+        return []
+    return [
+        EventItem(one.get("type", ""), one.get("seq", ""), one.get("table", ""), one.text or "")
+    ]
 
 
 def iq_result_xml(*, iq_id: str, to: str, sender: str) -> str:

@@ -24,7 +24,12 @@ from riverboat.protocol.codec import event_to_json, event_type
 from riverboat.protocol.intents import HELP_TEXT, Intent, IntentKind, parse_command
 from riverboat.protocol.namespace import DEALER_NICK, DEALER_NODE, NS
 from riverboat.protocol.snapshot_codec import snapshot_to_json
-from riverboat.protocol.stanzas import event_message_xml, iq_result_xml, register_stanzas
+from riverboat.protocol.stanzas import (
+    event_message_xml,
+    events_message_xml,
+    iq_result_xml,
+    register_stanzas,
+)
 from riverboat.protocol.text import describe, hole_cards_body
 from riverboat.server.accounts import AccountDesk
 from riverboat.server.actor import TableActor
@@ -303,36 +308,39 @@ class GameComponent(ComponentXMPP):  # type: ignore[misc]
     # --- publishing events (the actor's sink) ----------------------------------------------
 
     def publish(self, table_id: str, events: list[Event]) -> None:
-        # The hot path (dozens of events a hand): each stanza is written as text, which costs
-        # a fraction of building slixmpp stanza objects and serialising them, and an input's
-        # events leave with the IQ result in one write (``riverboat.server.outbox``).
+        # The hot path. An input's public events leave as ONE room message (``<events/>``),
+        # private ones each in its own chat message; all of them, and the IQ result, in one
+        # write (``riverboat.server.outbox``). Stanzas are written as text: a fraction of the
+        # cost of slixmpp's stanza objects.
         room = self.rooms.get(table_id)
         names = self.names[table_id]
         dealer = str(room.dealer if room is not None else self.dealer_jid(table_id))
-        room_jid = str(room.jid) if room is not None else ""
         out: list[str] = []
+        items: list[tuple[str, int, str]] = []
+        lines: list[str] = []
         for event in events:
             if isinstance(event, HandEnded):
                 self._keep_history(table_id)
-            public = rename(view_for(event, None), names)
             if room is not None:
-                out.append(_event_xml(
-                    public, describe(public), to=room_jid, mtype="groupchat", sender=dealer,
-                    table=table_id,
-                ))
+                public = rename(view_for(event, None), names)
+                items.append((event_type(public), public.seq, event_to_json(public)))
+                lines.append(describe(public))
             owner = event.private_to
-            if owner is not None:
+            contact = self.contacts.get(owner) if owner is not None else None
+            if contact is not None:
                 private = rename(event, names)
                 body = (
                     hole_cards_body(event.cards) if isinstance(event, HoleCardsDealt)
                     else describe(private)
                 )
-                contact = self.contacts.get(owner)
-                if contact is not None:
-                    out.append(_event_xml(
-                        private, body, to=str(contact), mtype="chat", sender=dealer,
-                        table=table_id,
-                    ))
+                out.append(_event_xml(
+                    private, body, to=str(contact), mtype="chat", sender=dealer, table=table_id,
+                ))
+        if room is not None and items:
+            out.insert(0, events_message_xml(
+                to=str(room.jid), sender=dealer, body="\n".join(filter(None, lines)),
+                table=table_id, items=items,
+            ))
         if out:
             self._outbox.put("".join(out))
 
