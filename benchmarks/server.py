@@ -46,10 +46,18 @@ from riverboat.table import events as ev
 PLAINTEXT = {"feature_mechanisms": {"unencrypted_plain": True, "unencrypted_scram": True}}
 
 
+SERVER_SRC: str | None = None
+"""``--server-src``: the ``src`` folder the game server and bots run from (another checkout)."""
+
+
 def spawn(args: list[str], log: Path, niceness: int = 0) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    if SERVER_SRC is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (SERVER_SRC, env.get("PYTHONPATH"))))
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "riverboat.cli", *args],
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -315,6 +323,11 @@ def main() -> None:
     )
     parser.add_argument("--tables", type=int, default=50)
     parser.add_argument(
+        "--server-src", default=None,
+        help="run the game server and the bots from this src folder (another checkout of the"
+        " project): two versions compared under the same measuring code",
+    )
+    parser.add_argument(
         "--strategy", choices=STRATEGIES, default="calling",
         help="the bots' strategy (calling: every hand a 6-way showdown, the most work a hand"
         " can make; equity: hands as players play them, most ending before the river)",
@@ -341,6 +354,8 @@ def main() -> None:
         " postgresql (default: none)",
     )
     args = parser.parse_args()
+    global SERVER_SRC  # noqa: PLW0603 - read by spawn(), set once here
+    SERVER_SRC = args.server_src
     try:
         kinds = parse_kinds(args.stores)
     except ValueError as exc:
