@@ -12,14 +12,15 @@ from riverboat.table.errors import BadRequestError, IllegalActionError, TableErr
 from riverboat.table.events import Event, PlayerId
 from riverboat.table.table import Table
 
+_KINDS = {kind.value: kind for kind in IntentKind}
+
 
 def intent_from_action(payload: Any) -> Intent:
     """Read an ``<action/>`` payload; BadRequestError if it is malformed."""
     kind_name = payload["type"]
-    try:
-        kind = IntentKind(kind_name)
-    except ValueError:
-        raise BadRequestError(f"unknown action type {kind_name!r}") from None
+    kind = _KINDS.get(kind_name)
+    if kind is None:
+        raise BadRequestError(f"unknown action type {kind_name!r}")
 
     def number(name: str) -> int | None:
         raw = payload[name]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from slixmpp import JID, Iq, Message
@@ -38,6 +39,13 @@ from riverboat.table.events import Event, PlayerId
 from riverboat.table.snapshot import snapshot
 
 log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=4096)
+def _address(text: str) -> JID:
+    """A parsed address, kept: a player sends every action from the same full JID, and
+    parsing one (stringprep included) is a good part of an action's cost. Never mutated."""
+    return JID(text)
 
 
 class PlayerRequests:
@@ -88,8 +96,8 @@ class PlayerRequests:
         answers it right after publishing (:meth:`_answer_raw`). Errors (rare) are answered
         through a slixmpp stanza, as always."""
         try:
-            sender = JID(xml.get("from") or "")
-            recipient = JID(xml.get("to") or "")
+            sender = _address(xml.get("from") or "")
+            recipient = _address(xml.get("to") or "")
         except Exception:  # an address the server should never have let through
             log.warning("dropped an action IQ with a malformed address")
             return
