@@ -108,21 +108,21 @@ class _Eval7Hand(Hand):
     @classmethod
     def from_game(cls, hole_cards: CardsLike, board_cards: CardsLike = ()) -> Hand:
         """Evaluate like pokerkit's ``from_game``, through eval7 whenever that is exact."""
-        hole = _clean(hole_cards)
-        board = _clean(board_cards)
-        # pokerkit asks for the same hands ~80 times in a 6-way showdown: remember values.
-        values = _VALUES[cls]
-        value = values.get((hole, board))
-        if value is None:
-            value = cls._value_of(hole, board)
-            if value is not None:
-                if len(values) >= MEMO_LIMIT:
-                    values.clear()
-                values[hole, board] = value
-        if value is not None:
-            return cls._make(value, (hole, board), None)
-        best = cls._original.from_game(hole, board).cards  # raises exactly as pokerkit
-        return cls._make(_canonical_value(best), (hole, board), best)
+        key = (_clean(hole_cards), _clean(board_cards))
+        # A showdown asks for the same hands many times: remember them (hands are values, so
+        # callers may share one; its best five cards are worked out once, if ever asked for).
+        hands = _HANDS[cls]
+        hand = hands.get(key)
+        if hand is None:
+            value = cls._value_of(*key)
+            if value is None:
+                best = cls._original.from_game(*key).cards  # raises exactly as pokerkit
+                return cls._make(_canonical_value(best), key, best)
+            hand = cls._make(value, key, None)
+            if len(hands) >= MEMO_LIMIT:
+                hands.clear()
+            hands[key] = hand
+        return hand
 
     @property
     def cards(self) -> _Cards:
@@ -207,7 +207,7 @@ class FastOmahaHoldemHand(_Eval7Hand, OmahaHoldemHand):
 
 
 _MemoKey = tuple[_Cards, _Cards]
-_VALUES: dict[type, dict[_MemoKey, int]] = {FastStandardHighHand: {}, FastOmahaHoldemHand: {}}
+_HANDS: dict[type, dict[_MemoKey, Hand]] = {FastStandardHighHand: {}, FastOmahaHoldemHand: {}}
 _MemoEntry = tuple[Hand | None, tuple[Any, ...]]  # (hand, ValueError args when hand is None)
 
 

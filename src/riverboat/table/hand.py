@@ -7,7 +7,7 @@ every pokerkit operation into table events (:mod:`riverboat.table.operations`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar, cast
@@ -15,12 +15,13 @@ from typing import Any, TypeVar, cast
 from pokerkit import Automation, Card, HandHistory, Mode, Poker, State
 
 from riverboat.table import rule_warnings
-from riverboat.table.cards import CardSource, parse_cards
+from riverboat.table.cards import CardSource, ShuffledDeck, parse_cards
 from riverboat.table.config import TableConfig, Variant
 from riverboat.table.errors import AmountOutOfRangeError, CardError, IllegalActionError
 from riverboat.table.evaluation import fast_hand_types
 from riverboat.table.events import Event, PlayerId, SeatNo
 from riverboat.table.operations import OperationTranslator
+from riverboat.table.showdown import show_or_muck_next, speed_up
 
 T = TypeVar("T")
 
@@ -35,9 +36,12 @@ LIVE_AUTOMATIONS = (
     Automation.CHIPS_PULLING,
 )
 """Everything but dealing (ours, from our cards); replays also show or muck by the record."""
-REPLAY_AUTOMATIONS = tuple(
+GAME_AUTOMATIONS = tuple(
     a for a in LIVE_AUTOMATIONS if a is not Automation.HOLE_CARDS_SHOWING_OR_MUCKING
 )
+"""What pokerkit itself is asked to automate. Live hands show or muck exactly as its automation
+would, but :func:`riverboat.table.showdown.show_or_muck_next` runs it (far cheaper); replays
+show or muck as the record says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +74,11 @@ class LegalActions:
 
 
 @lru_cache(maxsize=256)
-def _game_for(config: TableConfig, antes: tuple[int, ...], trimming: bool, live: bool) -> Poker:
+def _game_for(config: TableConfig, antes: tuple[int, ...], trimming: bool) -> Poker:
     """The pokerkit game for these forced bets (cached: games are immutable recipes)."""
     game_type = HandHistory.game_types[config.variant.value]
     kwargs: dict[str, object] = {
-        "automations": LIVE_AUTOMATIONS if live else REPLAY_AUTOMATIONS,
+        "automations": GAME_AUTOMATIONS,
         "ante_trimming_status": trimming,
         "raw_antes": antes,
         "mode": Mode.CASH_GAME,
@@ -130,12 +134,16 @@ class HandRunner:
         antes, trimming = _hand_antes(config, plan)
         if ante_trimming is not None:
             trimming = ante_trimming
-        self.game = _game_for(config, antes, trimming, live)
+        self.game = _game_for(config, antes, trimming)
         self._dealt: set[Card] = set()
         self._guarded = False
         self._legal: tuple[int, int, LegalActions] | None = None
         self.translator = OperationTranslator(config, plan)
-        self.state: State = self._guard(lambda: self.game(list(plan.stacks), len(plan.seats)))
+        self.state: State = speed_up(
+            self._guard(lambda: self.game(list(plan.stacks), len(plan.seats)))
+        )
+        if isinstance(cards, ShuffledDeck):
+            _order_deck(self.state, cards.undealt())
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -179,6 +187,7 @@ class HandRunner:
         return self._new_events(next_seq)
 
     def _deal_pending(self) -> None:
+        """Deal what pokerkit waits for and, live, run its showdowns, until a player must act."""
         state = self.state
         # pokerkit's can_* checks scan the deck for every card: cheaper status reads decide.
         while state.status:
@@ -198,7 +207,7 @@ class HandRunner:
                 if self._cards.remaining() < count:
                     self._refill()  # stud with many players: the community card
                 state.deal_board(tuple(self._take(self._cards.board_card()) for _ in range(count)))
-            else:
+            elif not (self.live and show_or_muck_next(state)):
                 break
 
     def _refill(self) -> None:
@@ -387,6 +396,29 @@ class HandRunner:
 
     def final_stacks(self) -> tuple[int, ...]:
         return tuple(self.state.stacks)
+
+
+def _order_deck(state: State, cards: Sequence[Card]) -> None:
+    """Put pokerkit's deck in the order ``cards`` will be dealt (the rest after, as they were).
+
+    pokerkit keeps a deck of its own only to check and remove each card dealt to it, scanning
+    it with a Python ``__eq__`` per card passed: a tenth of a hand. Once ordered, every card
+    dealt is the first one it looks at. Its order is used for nothing else, since every card is
+    dealt by name (only pokerkit's own dealing would take the first ones).
+
+    Cards are matched by rank and suit, what makes them equal (hashing a ``Card`` itself runs
+    Python code); the deck keeps pokerkit's own card objects.
+    """
+    deck = state.deck_cards
+    remaining = {(card.rank, card.suit): card for card in deck}
+    first = []
+    for card in cards:
+        mine = remaining.pop((card.rank, card.suit), None)
+        if mine is not None:
+            first.append(mine)
+    deck.clear()
+    deck.extend(first)
+    deck.extend(remaining.values())
 
 
 def _burn_pending(state: State) -> bool:

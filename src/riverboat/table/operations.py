@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from pokerkit import (
     AntePosting,
@@ -41,6 +42,39 @@ from riverboat.table.events import (
 
 _BLIND_NAMES = ("small blind", "big blind")
 _SILENT = (CardBurning, ChipsPulling, RunoutCountSelection, NoOperation)
+_KINDS: tuple[type[Operation], ...] = (
+    HoleDealing,
+    BetCollection,
+    BoardDealing,
+    ChipsPushing,
+    *_SILENT,
+    HandKilling,
+    AntePosting,
+    BlindOrStraddlePosting,
+    BringInPosting,
+    Folding,
+    CheckingOrCalling,
+    CompletionBettingOrRaisingTo,
+    StandingPatOrDiscarding,
+    HoleCardsShowingOrMucking,
+)
+_KIND_OF: dict[type, type[Operation] | None] = {kind: kind for kind in _KINDS}
+
+
+def _kind(op: Operation) -> type[Operation] | None:
+    """Which of pokerkit's operations ``op`` is (None: none we know).
+
+    pokerkit's operations are ABCs, on which each ``isinstance`` runs Python code, and an
+    operation went through up to fifteen of them: the answer is looked up by exact type instead
+    (worked out once for any other type, e.g. a subclass).
+    """
+    op_type = type(op)
+    try:
+        return _KIND_OF[op_type]
+    except KeyError:
+        kind = next((k for k in _KINDS if issubclass(op_type, k)), None)
+        _KIND_OF[op_type] = kind
+        return kind
 
 
 class OperationTranslator:
@@ -71,9 +105,10 @@ class OperationTranslator:
         operations = state.operations
         events: list[Event] = []
         for operation in operations[self._read :]:
-            if not isinstance(operation, HoleDealing):
+            kind = _kind(operation)
+            if kind is not HoleDealing:
                 self._flush_holes(events, next_seq)
-            self._one(operation, state, events, next_seq)
+            self._one(operation, kind, events, next_seq)
         self._read = len(operations)
         self._flush_holes(events, next_seq)
         return events
@@ -98,92 +133,103 @@ class OperationTranslator:
     def _one(
         self,
         op: Operation,
-        state: State,
+        kind: type[Operation] | None,
         events: list[Event],
         next_seq: Callable[[], int],
     ) -> None:
         plan = self._plan
         hand_no = plan.hand_no
-        if isinstance(op, HoleDealing):
-            if op.player_index not in self._holes:
-                self._holes[op.player_index] = []
-                self._hole_order.append(op.player_index)
-            self._holes[op.player_index].extend(
-                (repr(c), up) for c, up in zip(op.cards, op.statuses, strict=True)
+        # ``kind`` says which operation ``op`` is; each ``cast`` only tells mypy.
+        if kind is HoleDealing:
+            dealt = cast(HoleDealing, op)
+            if dealt.player_index not in self._holes:
+                self._holes[dealt.player_index] = []
+                self._hole_order.append(dealt.player_index)
+            self._holes[dealt.player_index].extend(
+                (repr(c), up) for c, up in zip(dealt.cards, dealt.statuses, strict=True)
             )
             return
-        if isinstance(op, BetCollection):
+        if kind is BetCollection:
             self._bets = [0] * len(self._bets)
             return
-        if isinstance(op, BoardDealing):
-            cards = tuple(repr(c) for c in op.cards)
+        if kind is BoardDealing:
+            cards = tuple(repr(c) for c in cast(BoardDealing, op).cards)
             self._board.extend(cards)
             events.append(
                 BoardDealt(seq=next_seq(), hand_no=hand_no, cards=cards, board=tuple(self._board))
             )
             return
-        if isinstance(op, ChipsPushing):
+        if kind is ChipsPushing:
+            pushed = cast(ChipsPushing, op)
             amounts = tuple(
-                (plan.seats[i], plan.players[i], a) for i, a in enumerate(op.amounts) if a
+                (plan.seats[i], plan.players[i], a) for i, a in enumerate(pushed.amounts) if a
             )
             events.append(
-                PotAwarded(seq=next_seq(), hand_no=hand_no, pot_index=op.pot_index, amounts=amounts)
+                PotAwarded(
+                    seq=next_seq(), hand_no=hand_no, pot_index=pushed.pot_index, amounts=amounts
+                )
             )
             return
-        if isinstance(op, _SILENT):
+        if kind in _SILENT:
             return
         index: int = op.player_index  # type: ignore[attr-defined]
-        if isinstance(op, HandKilling) and index in self.shown:
+        if kind is HandKilling and index in self.shown:
             return  # a losing hand already shown is taken from the table: nothing new to tell
         seat, player = plan.seats[index], plan.players[index]
         common = {"seq": next_seq(), "hand_no": hand_no, "seat": seat, "player": player}
         event: Event
-        if isinstance(op, AntePosting):
-            self._stacks[index] -= op.amount
+        if kind is AntePosting:
+            amount = cast(AntePosting, op).amount
+            self._stacks[index] -= amount
             post = "dead big blind" if seat in plan.dead_posts else "ante"
-            event = ForcedBetPosted(**common, kind=post, amount=op.amount)  # type: ignore[arg-type]
-        elif isinstance(op, BlindOrStraddlePosting):
-            self._bets[index] += op.amount
-            self._stacks[index] -= op.amount
+            event = ForcedBetPosted(**common, kind=post, amount=amount)  # type: ignore[arg-type]
+        elif kind is BlindOrStraddlePosting:
+            amount = cast(BlindOrStraddlePosting, op).amount
+            self._bets[index] += amount
+            self._stacks[index] -= amount
             position = index if len(plan.seats) > 2 else 1 - index
             post = _BLIND_NAMES[position] if position < 2 else "straddle"
-            event = ForcedBetPosted(**common, kind=post, amount=op.amount)  # type: ignore[arg-type]
-        elif isinstance(op, BringInPosting):
-            self._bets[index] += op.amount
-            self._stacks[index] -= op.amount
+            event = ForcedBetPosted(**common, kind=post, amount=amount)  # type: ignore[arg-type]
+        elif kind is BringInPosting:
+            amount = cast(BringInPosting, op).amount
+            self._bets[index] += amount
+            self._stacks[index] -= amount
             self._bring_in_open = True
-            event = self._acted(common, state, index, ActionKind.BRING_IN, op.amount)
-        elif isinstance(op, Folding):
-            event = self._acted(common, state, index, ActionKind.FOLD, 0)
-        elif isinstance(op, CheckingOrCalling):
-            self._bets[index] += op.amount
-            self._stacks[index] -= op.amount
-            kind = ActionKind.CALL if op.amount else ActionKind.CHECK
-            event = self._acted(common, state, index, kind, op.amount)
-        elif isinstance(op, CompletionBettingOrRaisingTo):
+            event = self._acted(common, index, ActionKind.BRING_IN, amount)
+        elif kind is Folding:
+            event = self._acted(common, index, ActionKind.FOLD, 0)
+        elif kind is CheckingOrCalling:
+            amount = cast(CheckingOrCalling, op).amount
+            self._bets[index] += amount
+            self._stacks[index] -= amount
+            action = ActionKind.CALL if amount else ActionKind.CHECK
+            event = self._acted(common, index, action, amount)
+        elif kind is CompletionBettingOrRaisingTo:
+            amount = cast(CompletionBettingOrRaisingTo, op).amount
             before = max(self._bets)
             if self._bring_in_open:
-                kind = ActionKind.COMPLETE
+                action = ActionKind.COMPLETE
             else:
-                kind = ActionKind.RAISE if before else ActionKind.BET
+                action = ActionKind.RAISE if before else ActionKind.BET
             self._bring_in_open = False
-            added = op.amount - self._bets[index]
-            self._bets[index] = op.amount
+            added = amount - self._bets[index]
+            self._bets[index] = amount
             self._stacks[index] -= added
-            event = self._acted(common, state, index, kind, added)
-        elif isinstance(op, StandingPatOrDiscarding):
-            discarded = tuple(repr(c) for c in op.cards)
-            kind = ActionKind.DISCARD if discarded else ActionKind.STAND_PAT
-            event = PlayerActed(**common, action=kind, discarded=discarded)  # type: ignore[arg-type]
-        elif isinstance(op, HoleCardsShowingOrMucking):
-            if op.hole_cards:
-                shown = tuple(repr(c) for c in op.hole_cards)
+            event = self._acted(common, index, action, added)
+        elif kind is StandingPatOrDiscarding:
+            discarded = tuple(repr(c) for c in cast(StandingPatOrDiscarding, op).cards)
+            action = ActionKind.DISCARD if discarded else ActionKind.STAND_PAT
+            event = PlayerActed(**common, action=action, discarded=discarded)  # type: ignore[arg-type]
+        elif kind is HoleCardsShowingOrMucking:
+            hole_cards = cast(HoleCardsShowingOrMucking, op).hole_cards
+            if hole_cards:
+                shown = tuple(repr(c) for c in hole_cards)
                 self.shown[index] = shown
                 event = CardsShown(**common, cards=shown)  # type: ignore[arg-type]
             else:
                 self.mucked.add(index)
                 event = HandMucked(**common)  # type: ignore[arg-type]
-        elif isinstance(op, HandKilling):
+        elif kind is HandKilling:
             self.mucked.add(index)
             event = HandMucked(**common)  # type: ignore[arg-type]
         else:  # pragma: no cover - a pokerkit operation this version does not know
@@ -193,7 +239,6 @@ class OperationTranslator:
     def _acted(
         self,
         common: dict[str, object],
-        state: State,
         index: int,
         kind: ActionKind,
         added: int,
